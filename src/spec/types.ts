@@ -1,0 +1,176 @@
+/**
+ * The BlueGreenDeployment spec after parsing and defaulting: every field is present.
+ * Field names follow the seed (blue, green, serviceName, validation.*, autoSwitch.*,
+ * observability.*) plus the sections it left implicit (observation, teardown).
+ * Durations are seconds here; the YAML accepts numbers (seconds) or strings like "30s", "2m", "7d".
+ * Paths are absolute here; the YAML's are relative to the spec file.
+ */
+export type Color = 'blue' | 'green';
+
+export const COLORS: readonly Color[] = ['blue', 'green'];
+
+/** The other slot. */
+export function otherColor(c: Color): Color {
+  return c === 'blue' ? 'green' : 'blue';
+}
+
+/** One slot: which model version runs there and how. */
+export interface ColorSpec {
+  deploymentName: string;
+  replicas: number;
+  modelVersion: string;
+  /** Local platform: absolute path of the ONNX file. */
+  model?: string;
+  /** Kubernetes platform: container image and the model's path inside it. */
+  image?: string;
+  modelPath?: string;
+  /** Absolute path of the model card (YAML); required for a candidate when the card gate is on. */
+  modelCard?: string;
+  /** Seed: "only deploy green if true". A disabled color is never rolled out as a candidate. */
+  enabled: boolean;
+}
+
+export interface LatencySpec {
+  /** SLA in milliseconds; undefined = no absolute bound on that percentile. */
+  p50Ms?: number;
+  p95Ms?: number;
+  p99Ms?: number;
+  /** Green P95 must be <= ratio × blue P95 (seed alert: 1.2). */
+  maxRegressionRatio: number;
+  /** Load generated against each color during the latency gate. */
+  concurrency: number;
+  durationSeconds: number;
+  /** Requests sent first and excluded from the histogram. */
+  warmupRequests: number;
+}
+
+export type DriftStatistic = 'psi' | 'ks' | 'wasserstein' | 'js' | 'chi2';
+
+export interface DistributionSpec {
+  /** Which statistics decide the gate (the others are reported only). */
+  decideBy: DriftStatistic[];
+  /** PSI: 0.1 moderate, 0.25 significant (practice). Fails above psiThreshold. */
+  psiThreshold: number;
+  /** KS and chi-square fail when p < these. */
+  ksPValue: number;
+  chi2PValue: number;
+  /** Jensen-Shannon distance (base 2) threshold. */
+  jsThreshold: number;
+  /** Normalised Wasserstein distance threshold; defaults to the seed's maxDriftScore (0.15). */
+  wassersteinThreshold: number;
+  /** Bins for PSI/JS on scores in [0,1]. */
+  bins: number;
+}
+
+export interface SprtSpec {
+  /** Probability of passing a green whose agreement is <= threshold - indifference. */
+  alpha: number;
+  /** Probability of failing a green whose agreement is >= threshold + indifference. */
+  beta: number;
+  /** Half-width of the indifference zone around agreementThreshold. */
+  indifference: number;
+}
+
+export interface ResourcesSpec {
+  /** Absolute budgets for green; undefined = none. */
+  maxRssMb?: number;
+  maxCpuPercent?: number;
+  /** Green may use at most ratio × blue's RSS and CPU. */
+  maxRatioToBlue: number;
+}
+
+export type GateName = 'health' | 'latency' | 'schema' | 'distribution' | 'modelCard' | 'agreement' | 'resources';
+
+export interface ValidationSpec {
+  enabled: boolean;
+  /** Which gates run (default: all seven). */
+  gates: GateName[];
+  /** Where comparison pairs come from: replay the samples file, live shadow traffic, or both. */
+  source: 'samples' | 'shadow' | 'both';
+  /** Absolute path of a samples JSONL file. */
+  samples?: string;
+  /** Cap on compared pairs (seed: 150). Reaching it undecided gives `inconclusive`. */
+  shadowTrafficSampleSize: number;
+  /** Seed: 0.95. The Wilson lower bound of agreement must reach it. */
+  agreementThreshold: number;
+  /** Seed: scores within 0.05 count as agreement when labels differ. */
+  scoreTolerance: number;
+  /** Seed: 0.15. */
+  maxDriftScore: number;
+  healthCheckWaitSeconds: number;
+  healthCheckRetries: number;
+  latency: LatencySpec;
+  distribution: DistributionSpec;
+  sprt: SprtSpec;
+  resources: ResourcesSpec;
+  /** Per-slice agreement: slices with fewer samples are reported, not judged. */
+  minSliceSamples: number;
+  /** How many disagreeing examples to keep as evidence. */
+  maxDisagreementExamples: number;
+  /** Overall deadline for sampling pairs (live shadow traffic may be slow). */
+  timeoutSeconds: number;
+}
+
+export interface AutoSwitchSpec {
+  enabled: boolean;
+  switchAfterValidationPasses: boolean;
+  switchDelaySeconds: number;
+}
+
+export interface ObservationRulesSpec {
+  /** Seed GreenLatencyRegression: green P95 > ratio × blue's baseline P95, for `for` seconds. */
+  latencyRegression: { enabled: boolean; ratio: number; forSeconds: number };
+  /** Seed GreenHighErrorRate: green error ratio > threshold, for `for` seconds. */
+  errorRate: { enabled: boolean; threshold: number; forSeconds: number };
+  /** Green has no ready replica, for `for` seconds. */
+  notReady: { enabled: boolean; forSeconds: number };
+  /** Prediction-confidence distribution shift from blue's baseline (PSI), for `for` seconds. */
+  confidenceShift: { enabled: boolean; psiThreshold: number; forSeconds: number };
+}
+
+export interface ObservationSpec {
+  /** Seconds after the switch before blue may be torn down (seed: 2–7 days; default 7 days). */
+  window: number;
+  rollbackOnAlert: boolean;
+  /** Where rules read their signals: in-process metrics from the router and servers, or a Prometheus server. */
+  source: 'metrics' | 'prometheus';
+  prometheusUrl?: string;
+  /** How often rules are evaluated. */
+  intervalSeconds: number;
+  rules: ObservationRulesSpec;
+}
+
+export interface TeardownSpec {
+  /** Seed cleanup-blue.sh: abort teardown when green logged more errors than this in the window. */
+  maxGreenErrors: number;
+  /** Wait at most this long for the old color's in-flight requests before stopping it. */
+  drainTimeoutSeconds: number;
+  /** SIGTERM, then SIGKILL after this many seconds. */
+  stopTimeoutSeconds: number;
+}
+
+export interface ObservabilitySpec {
+  metricsPort: number;
+  /** Absolute path of the JSON-lines event log. */
+  logsPath?: string;
+}
+
+export interface DeploymentSpec {
+  apiVersion: string;
+  kind: 'BlueGreenDeployment';
+  /** metadata.name */
+  name: string;
+  namespace: string;
+  serviceName: string;
+  blue: ColorSpec;
+  green: ColorSpec;
+  /** Seconds a deployed color has to become ready (seed wait_for_green_ready: 300). */
+  readyTimeoutSeconds: number;
+  /** Warm-up requests sent to each new replica before validation. */
+  warmupRequests: number;
+  validation: ValidationSpec;
+  autoSwitch: AutoSwitchSpec;
+  observation: ObservationSpec;
+  teardown: TeardownSpec;
+  observability: ObservabilitySpec;
+}
