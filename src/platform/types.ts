@@ -19,6 +19,11 @@ export interface ColorState {
   replicas: Replica[];
   /** Replicas whose /ready answered 200 at the last look. */
   readyReplicas: number;
+  /**
+   * Why replicas are missing or not ready, one line each (e.g. "green-0 exited: cannot load model …"),
+   * so a rollout that fails on readiness can say why. Absent when there is nothing to report.
+   */
+  problems?: string[];
 }
 
 /** CPU and memory of one color, read from the operating system (local) or metrics (kubernetes). */

@@ -23,7 +23,12 @@ export interface RouterState {
   shadow: ShadowConfig;
   colors: Record<
     Color,
-    { backends: { url: string; healthy: boolean; inFlight: number }[]; inFlight: number; requests: number; errors: number }
+    {
+      backends: { url: string; healthy: boolean; inFlight: number }[];
+      inFlight: number;
+      requests: number;
+      errors: number;
+    }
   >;
 }
 
@@ -53,7 +58,10 @@ export interface RouterControl {
   setShadow(config: ShadowConfig): Promise<void>;
   setWeights(weights: Record<Color, number> | null): Promise<void>;
   /** Pairs with seq > since, oldest first. */
-  shadowPairs(since: number, limit: number): Promise<{ pairs: ShadowPair[]; nextSeq: number; dropped: number }>;
+  shadowPairs(
+    since: number,
+    limit: number,
+  ): Promise<{ pairs: ShadowPair[]; nextSeq: number; dropped: number }>;
   /** Resolves true once `color` has no request in flight, false at the deadline. */
   waitIdle(color: Color, deadlineMs: number): Promise<boolean>;
 }

@@ -79,7 +79,14 @@ export interface ResourcesSpec {
   maxRatioToBlue: number;
 }
 
-export type GateName = 'health' | 'latency' | 'schema' | 'distribution' | 'modelCard' | 'agreement' | 'resources';
+export type GateName =
+  | 'health'
+  | 'latency'
+  | 'schema'
+  | 'distribution'
+  | 'modelCard'
+  | 'agreement'
+  | 'resources';
 
 export interface ValidationSpec {
   enabled: boolean;
@@ -160,6 +167,11 @@ export interface DeploymentSpec {
   kind: 'BlueGreenDeployment';
   /** metadata.name */
   name: string;
+  /**
+   * spec.platform as written: which platform the spec targets (local needs `model` per slot,
+   * kubernetes `image`). Absent = decided by who runs it (`greenlight up` local, the operator kubernetes).
+   */
+  platform?: 'local' | 'kubernetes';
   namespace: string;
   serviceName: string;
   blue: ColorSpec;

@@ -109,3 +109,22 @@ export interface Store {
 
   close(): void;
 }
+
+/**
+ * `data` of audit records of kind `switch` and `rollback` (and `activate`, the bootstrap that
+ * first makes a color active; `from` is null then). Together they answer the compliance
+ * question "which model version served at time X" (src/store/timeline.ts).
+ */
+export interface SwitchAuditData {
+  from: Color | null;
+  to: Color;
+  fromVersion: string | null;
+  toVersion: string;
+  /** Router generation after the switch. */
+  generation: number;
+  /** When the router's switch took effect (ms since epoch): every later request went to `to`. */
+  switchedAt: number;
+}
+
+/** Audit kinds that change which color serves users. */
+export const SERVING_CHANGE_KINDS: readonly string[] = ['activate', 'switch', 'rollback'];

@@ -1,0 +1,152 @@
+import { isAbsolute, resolve } from 'node:path';
+import { describeValue } from '../errors.js';
+import { parseDuration } from './duration.js';
+import {
+  type ArrayField,
+  expectedText,
+  type Field,
+  type NumberField,
+  type ObjectField,
+  type StringField,
+} from './field.js';
+import { didYouMean } from './suggest.js';
+
+export type Segment = string | number;
+
+/** A problem found while checking, at a path kept as segments so it can be located in the YAML. */
+export interface Problem {
+  at: Segment[];
+  expected: string;
+  found: string;
+}
+
+export interface CheckContext {
+  /** Relative paths in the document are resolved against this directory. */
+  baseDir: string;
+  /** Every problem is collected here; checking never stops at the first. */
+  problems: Problem[];
+}
+
+/** "spec.blue.replicas", "spec.validation.gates[2]". */
+export function pathText(at: readonly Segment[]): string {
+  return (
+    at.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('') || '(document)'
+  );
+}
+
+/** How a found value reads in an error: `string "high"`, `number 3`, `a list of 2`. */
+export function foundText(value: unknown): string {
+  if (typeof value === 'string') return `string ${describeValue(value)}`;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return 'a mapping';
+  return describeValue(value);
+}
+
+/**
+ * Check `value` against `field` and return it with defaults filled in and paths resolved;
+ * undefined when it is absent and optional, or wrong (the problem is recorded in ctx).
+ */
+export function checkField(field: Field, value: unknown, at: Segment[], ctx: CheckContext): unknown {
+  // YAML `key:` with nothing after it is null; it means "not given", as absence does.
+  if (value === undefined || value === null) return absent(field, value, at, ctx);
+  const problem = (expected = expectedText(field)) => {
+    ctx.problems.push({ at, expected, found: foundText(value) });
+    return undefined;
+  };
+  switch (field.kind) {
+    case 'string':
+      return checkString(field, value, problem);
+    case 'number':
+      return typeof value === 'number' && numberOk(field, value) ? value : problem();
+    case 'boolean':
+      return typeof value === 'boolean' ? value : problem();
+    case 'duration': {
+      const seconds = parseDuration(value);
+      return seconds === undefined ? problem() : seconds;
+    }
+    case 'path':
+      if (typeof value !== 'string' || value.trim() === '') return problem();
+      return isAbsolute(value) ? value : resolve(ctx.baseDir, value);
+    case 'array':
+      return Array.isArray(value) ? checkArray(field, value, at, ctx, problem) : problem();
+    case 'object':
+      if (typeof value !== 'object' || Array.isArray(value)) return problem();
+      return checkObject(field, value as Record<string, unknown>, at, ctx);
+  }
+}
+
+function checkArray(
+  field: ArrayField,
+  value: unknown[],
+  at: Segment[],
+  ctx: CheckContext,
+  problem: () => undefined,
+): unknown {
+  const items = value.map((v, i) => checkField(field.items, v, [...at, i], ctx));
+  if (field.minItems !== undefined && value.length < field.minItems) return problem();
+  if (field.unique) {
+    const seen = new Set<unknown>();
+    value.forEach((v, i) => {
+      if (seen.has(v))
+        ctx.problems.push({ at: [...at, i], expected: 'no repeated values', found: foundText(v) });
+      seen.add(v);
+    });
+  }
+  return items;
+}
+
+function absent(field: Field, value: null | undefined, at: Segment[], ctx: CheckContext): unknown {
+  if (field.kind === 'object') {
+    if (!field.required) return checkObject(field, {}, at, ctx);
+  } else if ('default' in field && field.default !== undefined) {
+    return Array.isArray(field.default) ? [...field.default] : field.default;
+  } else if (field.optional) {
+    return undefined;
+  }
+  ctx.problems.push({ at, expected: expectedText(field), found: value === null ? 'null' : 'nothing' });
+  return undefined;
+}
+
+function checkString(field: StringField, value: unknown, problem: (expected?: string) => undefined): unknown {
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    // YAML reads `modelVersion: 1.2` as a number; the fix is quotes.
+    if (!field.enum) return problem(`${expectedText(field)} (quote it: "${String(value)}")`);
+  }
+  if (typeof value !== 'string') return problem();
+  if (field.enum && !field.enum.includes(value)) {
+    const hint = didYouMean(value, field.enum);
+    return problem(hint ? `${expectedText(field)} (did you mean "${hint}"?)` : undefined);
+  }
+  if (field.pattern && !new RegExp(field.pattern.source).test(value)) return problem();
+  return value;
+}
+
+function numberOk(f: NumberField, v: number): boolean {
+  if (!Number.isFinite(v) || (f.integer && !Number.isInteger(v))) return false;
+  if (f.min !== undefined && (f.exclusiveMin ? v <= f.min : v < f.min)) return false;
+  return f.max === undefined || v <= f.max;
+}
+
+function checkObject(
+  field: ObjectField,
+  value: Record<string, unknown>,
+  at: Segment[],
+  ctx: CheckContext,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = field.open ? { ...value } : {};
+  const known = Object.keys(field.fields);
+  for (const key of Object.keys(value)) {
+    if (key in field.fields || field.open) continue;
+    const hint = didYouMean(key, known);
+    ctx.problems.push({
+      at: [...at, key],
+      expected: hint ? `a known field (did you mean "${hint}"?)` : `one of the fields ${known.join(', ')}`,
+      found: `unknown field "${key}"`,
+    });
+  }
+  for (const [key, child] of Object.entries(field.fields)) {
+    const v = checkField(child, value[key], [...at, key], ctx);
+    if (field.open) delete out[key];
+    if (v !== undefined) out[child.as ?? key] = v;
+  }
+  return out;
+}

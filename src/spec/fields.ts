@@ -1,0 +1,275 @@
+import { defaultValidationSpec } from '../validation/defaults.js';
+import { bool, duration, type Field, int, list, num, obj, path, str } from './field.js';
+
+/** The only apiVersion this release reads. */
+export const API_VERSION = 'mlops.greenlight.dev/v1alpha1';
+export const KIND = 'BlueGreenDeployment';
+
+// Go's RE2 validates CRD patterns on the API server: no lookaheads, so length is in the pattern.
+const DNS_LABEL = {
+  source: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+  means: 'lowercase letters, digits and "-", at most 63 characters (a Kubernetes name)',
+};
+
+// Validation defaults are owned by the validation part (the seed's values where it gives them);
+// `greenlight validate` without a spec and a spec without a validation section thereby agree.
+const V = defaultValidationSpec();
+const GATES = V.gates;
+const DRIFT_STATISTICS = ['psi', 'ks', 'wasserstein', 'js', 'chi2'] as const;
+
+const color = (which: string): Field =>
+  obj(
+    `The ${which} slot: which model version runs there and how.`,
+    {
+      deploymentName: str('Name of the slot\'s deployment; default "<metadata.name>-<color>".', {
+        optional: true,
+        pattern: DNS_LABEL,
+      }),
+      replicas: int('Model server replicas in this slot (seed: 3).', { min: 1, max: 64, default: 3 }),
+      modelVersion: str('Model version label, e.g. "v2"; carried in every response as x-model-version.'),
+      model: path('Local platform: the ONNX model file (relative to the spec file).', { optional: true }),
+      image: str('Kubernetes platform: container image of the model server.', { optional: true }),
+      modelPath: str('Kubernetes platform: path of the model file inside the image.', { optional: true }),
+      modelCard: path('Model card (YAML) for the model card gate (relative to the spec file).', {
+        optional: true,
+      }),
+      enabled: bool('Seed: "only deploy green if true". A disabled slot is never rolled out.', {
+        default: true,
+      }),
+    },
+    { required: true },
+  );
+
+const forDuration = (doc: string, seconds: number) => duration(doc, { default: seconds, as: 'forSeconds' });
+
+const validation = obj('Checks a candidate must pass before any user request reaches it.', {
+  enabled: bool('Run validation at all (off = switch on readiness alone).', { default: V.enabled }),
+  gates: list('Gates to run (default: all seven).', str('gate', { enum: GATES }), {
+    default: GATES,
+    unique: true,
+  }),
+  source: str('Where comparison pairs come from; default "both" when samples is set, else "shadow".', {
+    enum: ['samples', 'shadow', 'both'],
+    optional: true,
+  }),
+  samples: path('Samples file (JSON lines: {"text", "expected_label"?, "slice"?}) to replay.', {
+    optional: true,
+  }),
+  shadowTrafficSampleSize: int('Cap on compared pairs (seed: 150).', {
+    min: 1,
+    default: V.shadowTrafficSampleSize,
+  }),
+  agreementThreshold: num('Seed: 0.95. The Wilson lower bound of agreement must reach it.', {
+    min: 0,
+    max: 1,
+    default: V.agreementThreshold,
+  }),
+  scoreTolerance: num('Scores this close count as agreement when labels differ (seed: 0.05).', {
+    min: 0,
+    max: 1,
+    default: V.scoreTolerance,
+  }),
+  maxDriftScore: num('Seed: 0.15. Default Wasserstein threshold on scores.', {
+    min: 0,
+    default: V.maxDriftScore,
+  }),
+  healthCheckWaitSeconds: duration('Seed: 30. Wait between health check attempts.', {
+    default: V.healthCheckWaitSeconds,
+  }),
+  healthCheckRetries: int('Seed: 5.', { min: 1, default: V.healthCheckRetries }),
+  latency: obj('Latency gate: SLA and regression against the active color.', {
+    p50Ms: num('P50 SLA in ms.', { min: 0, exclusiveMin: true, optional: true }),
+    p95Ms: num('P95 SLA in ms.', { min: 0, exclusiveMin: true, optional: true }),
+    p99Ms: num('P99 SLA in ms.', { min: 0, exclusiveMin: true, optional: true }),
+    maxRegressionRatio: num('Candidate P95 <= ratio x active P95 (seed alert: 1.2).', {
+      min: 0,
+      exclusiveMin: true,
+      default: V.latency.maxRegressionRatio,
+    }),
+    concurrency: int('Concurrent requests during the latency gate.', {
+      min: 1,
+      default: V.latency.concurrency,
+    }),
+    durationSeconds: duration('Load duration per color.', { default: V.latency.durationSeconds }),
+    warmupRequests: int('Requests sent first and not measured.', {
+      min: 0,
+      default: V.latency.warmupRequests,
+    }),
+  }),
+  distribution: obj('Output distribution gate.', {
+    decideBy: list(
+      'Statistics that decide the gate; the others are reported.',
+      str('statistic', { enum: DRIFT_STATISTICS }),
+      {
+        default: V.distribution.decideBy,
+        unique: true,
+      },
+    ),
+    psiThreshold: num('PSI above this fails (0.1 moderate, 0.25 significant).', {
+      min: 0,
+      default: V.distribution.psiThreshold,
+    }),
+    ksPValue: num('KS fails when p is below this.', { min: 0, max: 1, default: V.distribution.ksPValue }),
+    chi2PValue: num('Chi-square on labels fails when p is below this.', {
+      min: 0,
+      max: 1,
+      default: V.distribution.chi2PValue,
+    }),
+    jsThreshold: num('Jensen-Shannon distance (base 2) threshold.', {
+      min: 0,
+      max: 1,
+      default: V.distribution.jsThreshold,
+    }),
+    wassersteinThreshold: num('Wasserstein distance threshold; default maxDriftScore.', {
+      min: 0,
+      optional: true,
+    }),
+    bins: int('Histogram bins on scores in [0,1].', { min: 2, max: 1000, default: V.distribution.bins }),
+  }),
+  sprt: obj(
+    'Sequential test that stops sampling early once agreement is clearly above or below the threshold.',
+    {
+      alpha: num('Chance of passing a candidate below threshold - indifference.', {
+        min: 0,
+        max: 0.5,
+        exclusiveMin: true,
+        default: V.sprt.alpha,
+      }),
+      beta: num('Chance of failing a candidate above threshold + indifference.', {
+        min: 0,
+        max: 0.5,
+        exclusiveMin: true,
+        default: V.sprt.beta,
+      }),
+      indifference: num('Half-width of the indifference zone.', {
+        min: 0,
+        max: 0.5,
+        exclusiveMin: true,
+        default: V.sprt.indifference,
+      }),
+    },
+  ),
+  resources: obj('Resources gate: candidate memory and CPU.', {
+    maxRssMb: num('Absolute memory budget per replica (MB).', { min: 0, exclusiveMin: true, optional: true }),
+    maxCpuPercent: num('Absolute CPU budget per replica (percent of one core).', {
+      min: 0,
+      exclusiveMin: true,
+      optional: true,
+    }),
+    maxRatioToBlue: num("Candidate may use at most ratio x the active color's RSS and CPU.", {
+      min: 0,
+      exclusiveMin: true,
+      default: V.resources.maxRatioToBlue,
+    }),
+  }),
+  minSliceSamples: int('Slices with fewer pairs are reported, not judged.', {
+    min: 1,
+    default: V.minSliceSamples,
+  }),
+  maxDisagreementExamples: int('Disagreeing examples kept as evidence.', {
+    min: 0,
+    default: V.maxDisagreementExamples,
+  }),
+  timeoutSeconds: duration('Deadline for collecting pairs.', { default: V.timeoutSeconds }),
+});
+
+const spec = obj(
+  'What to deploy and how to decide.',
+  {
+    platform: str('Where it runs; default: kubernetes when the slots name an image, else local.', {
+      enum: ['local', 'kubernetes'],
+      optional: true,
+    }),
+    namespace: str('Kubernetes namespace (seed: production); default metadata.namespace, else "default".', {
+      optional: true,
+      pattern: DNS_LABEL,
+    }),
+    serviceName: str('Service whose traffic is switched; default metadata.name.', {
+      optional: true,
+      pattern: DNS_LABEL,
+    }),
+    blue: color('blue'),
+    green: color('green'),
+    readyTimeoutSeconds: duration('Time a deployed slot has to become ready (seed: 300).', { default: 300 }),
+    warmupRequests: int('Warm-up requests sent to each new replica before validation.', {
+      min: 0,
+      default: 20,
+    }),
+    validation,
+    autoSwitch: obj('Switching once validation passes (seed section).', {
+      enabled: bool('Switch without an operator (off = wait for `greenlight promote`).', { default: true }),
+      switchAfterValidationPasses: bool('Seed: switch only after validation passed.', { default: true }),
+      switchDelaySeconds: duration('Seed: 60. Wait after validation passes before switching.', {
+        default: 60,
+      }),
+    }),
+    observation: obj('After the switch: rules watch the new active color, the old one stays warm.', {
+      window: duration('How long to observe before tearing the old color down (seed: 2-7 days).', {
+        default: 7 * 86400,
+      }),
+      rollbackOnAlert: bool('Roll back automatically when a rule is breached.', { default: true }),
+      source: str('Where rules read signals.', { enum: ['metrics', 'prometheus'], default: 'metrics' }),
+      prometheusUrl: str('Prometheus base URL when source is prometheus.', {
+        optional: true,
+        pattern: { source: '^https?://', means: 'an http:// or https:// URL' },
+      }),
+      intervalSeconds: duration('How often rules are evaluated.', { default: 5 }),
+      rules: obj("The seed's alerts, each breached only after holding for its `for` duration.", {
+        latencyRegression: obj("Seed GreenLatencyRegression: P95 above ratio x the old color's baseline.", {
+          enabled: bool('Evaluate this rule.', { default: true }),
+          ratio: num('Allowed P95 ratio.', { min: 0, exclusiveMin: true, default: 1.2 }),
+          for: forDuration('How long the breach must hold.', 120),
+        }),
+        errorRate: obj('Seed GreenHighErrorRate: error ratio above threshold.', {
+          enabled: bool('Evaluate this rule.', { default: true }),
+          threshold: num('Error ratio.', { min: 0, max: 1, default: 0.01 }),
+          for: forDuration('How long the breach must hold.', 60),
+        }),
+        notReady: obj('No ready replica in the active color.', {
+          enabled: bool('Evaluate this rule.', { default: true }),
+          for: forDuration('How long the breach must hold.', 60),
+        }),
+        confidenceShift: obj("Prediction confidence distribution moved from the old color's baseline.", {
+          enabled: bool('Evaluate this rule.', { default: true }),
+          psiThreshold: num('PSI above this is a shift.', { min: 0, default: 0.25 }),
+          for: forDuration('How long the breach must hold.', 120),
+        }),
+      }),
+    }),
+    teardown: obj('Removing the old color after the observation window (seed cleanup-blue.sh).', {
+      maxGreenErrors: int('Abort teardown when the new color logged more errors than this.', {
+        min: 0,
+        default: 100,
+      }),
+      drainTimeoutSeconds: duration('Wait this long for in-flight requests before stopping.', {
+        default: 30,
+      }),
+      stopTimeoutSeconds: duration('SIGTERM, then SIGKILL after this long.', { default: 10 }),
+    }),
+    observability: obj('Seed section.', {
+      metricsPort: int('Prometheus metrics port of the control plane.', {
+        min: 1,
+        max: 65535,
+        default: 9090,
+      }),
+      logsPath: path('JSON-lines event log (relative to the spec file).', { optional: true }),
+    }),
+  },
+  { required: true },
+);
+
+/** The whole YAML document: the one description the checker and the JSON Schema both read. */
+export const DOCUMENT = obj('A greenlight BlueGreenDeployment.', {
+  apiVersion: str('API version.', { enum: [API_VERSION] }),
+  kind: str('Kind.', { enum: [KIND] }),
+  metadata: obj(
+    'Kubernetes-style metadata; other keys (labels, uid, …) are kept and ignored.',
+    {
+      name: str('Deployment name.', { pattern: DNS_LABEL }),
+      namespace: str('Namespace.', { optional: true, pattern: DNS_LABEL }),
+    },
+    { required: true, open: true },
+  ),
+  spec,
+  status: obj('Written by the operator on Kubernetes; ignored here.', {}, { open: true, optional: true }),
+});
