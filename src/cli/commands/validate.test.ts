@@ -1,0 +1,141 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../testing/cli.js';
+import { deadPort, type FakeModelServer, startFakeModelServer } from '../../validation/fake-server.js';
+
+// The real compiled CLI against tiny in-process servers: exit codes, one-line errors, JSON shape.
+describe('greenlight validate', () => {
+  let blue: FakeModelServer;
+  let green: FakeModelServer;
+  let contrarian: FakeModelServer;
+  let dir: string;
+  let samples: string;
+  beforeAll(async () => {
+    blue = await startFakeModelServer({ version: 'v1' });
+    green = await startFakeModelServer({ version: 'v2' });
+    contrarian = await startFakeModelServer({
+      version: 'v3',
+      predict: () => ({ label: 'spam', score: 0.99 }),
+    });
+    dir = await mkdtemp(join(tmpdir(), 'gl-validate-'));
+    samples = join(dir, 'samples.jsonl');
+    await writeFile(
+      samples,
+      Array.from({ length: 200 }, (_, i) => JSON.stringify({ text: i % 3 ? `hello ${i}` : `win ${i}` })).join(
+        '\n',
+      ),
+    );
+  });
+  afterAll(async () => {
+    await Promise.all([
+      blue.close(),
+      green.close(),
+      contrarian.close(),
+      rm(dir, { recursive: true, force: true }),
+    ]);
+  });
+
+  const base = () => ['validate', '--blue', blue.url, '--samples', samples];
+
+  it('exit 0 and a readable report when every gate run passes; progress on stderr', async () => {
+    const r = await runCli([
+      ...base(),
+      '--green',
+      green.url,
+      '--gates',
+      'health,agreement,schema,distribution',
+    ]);
+    expect(r.stderr).toContain('validating agreement…');
+    expect(r.stdout).toMatch(/^PASS +agreement +agreement 66\/66 = 100%: SPRT accepted after 66 pairs$/m);
+    expect(r.stdout).toContain('result: PASSED (4 passed, 0 failed, 0 inconclusive, 0 error)');
+    expect(r.code).toBe(0);
+  });
+
+  it('exit 1 with --json when a gate fails', async () => {
+    const r = await runCli([...base(), '--green', contrarian.url, '--gates', 'agreement', '--json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as {
+      status: string;
+      results: { gate: string; status: string; evidence: { disagreements: unknown[] } }[];
+    };
+    expect(out.status).toBe('failed');
+    expect(out.results[0]).toMatchObject({ gate: 'agreement', status: 'failed' });
+    expect(out.results[0].evidence.disagreements.length).toBeGreaterThan(0);
+  });
+
+  it('exit 2 when a gate is inconclusive (no model card is a failure, an undecidable sample an inconclusive)', async () => {
+    const r = await runCli([...base(), '--green', green.url, '--gates', 'agreement', '--sample-size', '20']);
+    expect(r.stdout).toMatch(/^INCONCLUSIVE +agreement/m);
+    expect(r.code).toBe(2);
+  });
+
+  it.each([
+    [
+      'an unreachable endpoint',
+      async () => ['--green', `http://127.0.0.1:${await deadPort()}`],
+      /green http:\/\/127\.0\.0\.1:\d+ is unreachable: connect ECONNREFUSED/,
+    ],
+    [
+      'a malformed samples line',
+      async () => ['--green', green.url, '--samples', await bad('{"text":"a"}\n{oops\n')],
+      /line 2: expected a JSON object/,
+    ],
+    [
+      'an empty samples file',
+      async () => ['--green', green.url, '--samples', await bad('')],
+      /expected at least one sample line/,
+    ],
+    [
+      'a bad threshold',
+      async () => ['--green', green.url, '--threshold', '2'],
+      /bad threshold: validation.agreementThreshold/,
+    ],
+    ['a missing flag', async () => ['--samples', samples], /--green URL is required/],
+  ])('exit 2 with one line for %s', async (_, extra, message) => {
+    const r = await runCli([...base(), ...(await extra())]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it("--spec supplies thresholds and green's card and version; a bad spec threshold is one line, exit 2", async () => {
+    const card = join(dir, 'card.yaml');
+    await writeFile(
+      card,
+      'version: v2\nowner: me\napproved: true\ntraining_data: x\nknown_limitations: [y]\n',
+    );
+    const spec = (threshold: number) => `apiVersion: mlops.greenlight.dev/v1alpha1
+kind: BlueGreenDeployment
+metadata: { name: t }
+spec:
+  serviceName: s
+  blue: { deploymentName: b, replicas: 1, modelVersion: "v1", model: ${join(dir, 'v1.onnx')} }
+  green: { deploymentName: g, replicas: 1, modelVersion: "v2", model: ${join(dir, 'v2.onnx')}, modelCard: ${card}, enabled: true }
+  validation: { agreementThreshold: ${threshold}, gates: [agreement, modelCard] }
+`;
+    const good = join(dir, 'good.yaml');
+    await writeFile(good, spec(0.9));
+    const ok = await runCli([...base(), '--green', green.url, '--spec', good, '--json']);
+    expect(ok.code).toBe(0);
+    const out = JSON.parse(ok.stdout) as { results: { gate: string; threshold: Record<string, unknown> }[] };
+    expect(out.results.map((r) => r.gate)).toEqual(['agreement', 'modelCard']);
+    expect(out.results[0].threshold.agreementThreshold).toBe(0.9);
+    expect(out.results[1].threshold.version).toBe('v2');
+    const badSpec = join(dir, 'bad.yaml');
+    await writeFile(badSpec, spec(1.5));
+    const r = await runCli([...base(), '--green', green.url, '--spec', badSpec]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('validation.agreementThreshold');
+  });
+
+  let n = 0;
+  async function bad(text: string): Promise<string> {
+    const p = join(dir, `bad-${n++}.jsonl`);
+    await writeFile(p, text);
+    return p;
+  }
+});

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LatencySpec } from '../../spec/types.js';
+import { systemClock } from '../clock.js';
+import { deadPort, type FakeModelServer, startFakeModelServer } from '../fake-server.js';
+import { createHttpClient } from '../http.js';
+import { latencyGate, type Role } from './latency.js';
+
+// Speed is not asserted here (no timed assertions); these check the gate's decisions on
+// differences far larger than any scheduling noise: 0 ms vs 150 ms added per request (a busy
+// two-core machine has shown a 33 ms P95 for the instant server).
+const spec: LatencySpec = {
+  maxRegressionRatio: 1.2,
+  concurrency: 2,
+  durationSeconds: 0.4,
+  warmupRequests: 4,
+};
+
+describe('latency gate', () => {
+  const client = createHttpClient();
+  let fast: FakeModelServer;
+  let slow: FakeModelServer;
+  beforeAll(async () => {
+    fast = await startFakeModelServer();
+    slow = await startFakeModelServer({ delayMs: 150 });
+  });
+  afterAll(async () => {
+    await Promise.all([fast.close(), slow.close(), client.close()]);
+  });
+
+  it('fails a candidate whose P95 regresses far beyond the ratio, with both histograms as evidence', async () => {
+    const r = await latencyGate({
+      client,
+      baseline: [fast.url],
+      candidate: [slow.url],
+      texts: ['a', 'b'],
+      spec,
+      clock: systemClock(),
+    });
+    expect(r.status).toBe('failed');
+    expect(r.summary).toContain('× baseline P95');
+    expect(r.measured.p95Ms as number).toBeGreaterThanOrEqual(150);
+    const ev = r.evidence as { baseline: { count: number }; candidate: { count: number } };
+    expect(ev.baseline.count).toBeGreaterThan(0);
+    expect(ev.candidate.count).toBeGreaterThan(0);
+  });
+
+  it('excludes warm-up requests from the histogram and reports each phase to the monitor', async () => {
+    const phases: string[] = [];
+    const monitor = {
+      start: async (role: Role) => {
+        phases.push(`start ${role}`);
+      },
+      stop: async (role: Role, n: number) => {
+        phases.push(`stop ${role} ${n > 0}`);
+      },
+    };
+    const before = fast.requests.predict;
+    const r = await latencyGate({
+      client,
+      baseline: [fast.url],
+      candidate: [fast.url],
+      texts: ['x'],
+      spec: { ...spec, warmupRequests: 7, maxRegressionRatio: 100 },
+      clock: systemClock(),
+      monitor,
+      noiseFloorMs: 1000,
+    });
+    expect(r.status).toBe('passed');
+    const ev = r.evidence as {
+      baseline: { count: number; requests: number };
+      candidate: { count: number; requests: number };
+    };
+    // everything the server saw = measured requests of both roles + 2 × 7 warm-up requests
+    expect(fast.requests.predict - before).toBe(ev.baseline.requests + ev.candidate.requests + 14);
+    expect(ev.baseline.count).toBe(ev.baseline.requests);
+    expect(phases.slice(0, 8)).toEqual([
+      'start baseline',
+      'stop baseline true',
+      'start candidate',
+      'stop candidate true',
+      'start candidate',
+      'stop candidate true',
+      'start baseline',
+      'stop baseline true',
+    ]);
+    expect(phases).toHaveLength(16); // 4 rounds per color by default, ABBA order
+  });
+
+  it('fails on an absolute SLA bound even when there is no regression', async () => {
+    const r = await latencyGate({
+      client,
+      baseline: [slow.url],
+      candidate: [slow.url],
+      texts: ['x'],
+      spec: { ...spec, p50Ms: 5, maxRegressionRatio: 100 },
+      clock: systemClock(),
+    });
+    expect(r.status).toBe('failed');
+    expect(r.summary).toMatch(/candidate P50 .*ms > SLA 5ms/);
+  });
+
+  it('a candidate that answers only errors under load is an error (nothing measured)', async () => {
+    const broken = await startFakeModelServer({ failWith: 500 });
+    try {
+      const r = await latencyGate({
+        client,
+        baseline: [fast.url],
+        candidate: [broken.url],
+        texts: ['x'],
+        spec,
+        clock: systemClock(),
+      });
+      expect(r.status).toBe('error');
+      expect(r.summary).toContain('candidate answered no request under load (HTTP 500)');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('an unreachable baseline is an error', async () => {
+    const r = await latencyGate({
+      client,
+      baseline: [`http://127.0.0.1:${await deadPort()}`],
+      candidate: [fast.url],
+      texts: ['x'],
+      spec: { ...spec, durationSeconds: 0.1 },
+      clock: systemClock(),
+    });
+    expect(r.status).toBe('error');
+    expect(r.summary).toMatch(/baseline answered no request under load \(.*ECONNREFUSED/);
+  });
+});

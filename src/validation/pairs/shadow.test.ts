@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { ShadowPair } from '../../router/types.js';
+import { fakeClock } from '../fake-server.js';
+import { shadowPairs, toComparisonPair } from './shadow.js';
+
+const sp = (seq: number, body: string, shadow: Partial<ShadowPair['shadow']> = {}): ShadowPair => ({
+  seq,
+  requestId: `r${seq}`,
+  time: seq,
+  method: 'POST',
+  path: '/predict',
+  requestBody: body,
+  primary: { color: 'blue', status: 200, body: '{"label":"spam","score":0.9}', latencyMs: 2, version: 'v1' },
+  shadow: {
+    color: 'green',
+    status: 200,
+    body: '{"label":"ham","score":0.7}',
+    latencyMs: 3,
+    version: 'v2',
+    ...shadow,
+  },
+});
+
+describe('router shadow pairs', () => {
+  it('maps primary → baseline and shadow → candidate, parsing bodies', () => {
+    expect(toComparisonPair(sp(7, '{"text":"hi"}'))).toEqual({
+      id: 'shadow-7',
+      text: 'hi',
+      baseline: { status: 200, body: { label: 'spam', score: 0.9 }, latencyMs: 2, version: 'v1' },
+      candidate: { status: 200, body: { label: 'ham', score: 0.7 }, latencyMs: 3, version: 'v2' },
+    });
+    expect(toComparisonPair(sp(8, '{"text":"x"}', { error: 'timeout', status: 0 }))?.candidate).toMatchObject(
+      { status: 0, body: { error: 'timeout' } },
+    );
+  });
+
+  it('skips requests without a text body', () => {
+    expect(toComparisonPair(sp(1, ''))).toBeUndefined();
+    expect(toComparisonPair(sp(2, '{"instances":[]}'))).toBeUndefined();
+  });
+
+  it('polls from `since`, advancing by nextSeq, until aborted', async () => {
+    const calls: [number, number][] = [];
+    const all = [sp(1, '{"text":"a"}'), sp(2, 'not json'), sp(3, '{"text":"c"}'), sp(4, '{"text":"d"}')];
+    const router = {
+      async shadowPairs(since: number, limit: number) {
+        calls.push([since, limit]);
+        const pairs = all.filter((p) => p.seq > since).slice(0, limit);
+        return { pairs, nextSeq: pairs.length ? pairs[pairs.length - 1].seq : since, dropped: 0 };
+      },
+    };
+    const ac = new AbortController();
+    const got: string[] = [];
+    for await (const p of shadowPairs({
+      router,
+      clock: fakeClock(),
+      since: 0,
+      batch: 2,
+      signal: ac.signal,
+    })) {
+      got.push(p.text);
+      if (got.length === 3) ac.abort();
+    }
+    expect(got).toEqual(['a', 'c', 'd']);
+    expect(calls.slice(0, 2)).toEqual([
+      [0, 2],
+      [2, 2],
+    ]);
+  });
+});

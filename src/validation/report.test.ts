@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { gateResult } from './gates/result.js';
+import { exitCodeFor, formatReport } from './report.js';
+
+describe('report', () => {
+  const pass = gateResult('health', 'passed', 'ok', {
+    measured: { readyReplicas: 1 },
+    threshold: { replicas: 1 },
+  });
+  const fail = gateResult('agreement', 'failed', 'agreement 9/12 = 75%: SPRT rejected after 12 pairs', {
+    evidence: {
+      slices: [{ slice: 'html', n: 4, agreement: 0.5, adjustedP: null, failed: false }],
+      disagreements: [
+        {
+          text: 'Subject: hello\n\nworld',
+          baseline: { label: 'spam', score: 0.97 },
+          candidate: { label: 'ham', score: 0.6 },
+        },
+      ],
+    },
+  });
+  const inconclusive = gateResult('distribution', 'inconclusive', 'only 3 pairs');
+  const error = gateResult('latency', 'error', 'unreachable', { evidence: { reason: 'unreachable' } });
+
+  it('exit codes: 0 all passed, 1 failed, 2 inconclusive or error (the worst status decides)', () => {
+    expect(exitCodeFor([pass])).toBe(0);
+    expect(exitCodeFor([pass, fail])).toBe(1);
+    expect(exitCodeFor([pass, inconclusive])).toBe(2);
+    expect(exitCodeFor([fail, inconclusive])).toBe(1);
+    expect(exitCodeFor([fail, error])).toBe(2);
+  });
+
+  it('prints status, summary, measured vs threshold, and the evidence that explains a failure', () => {
+    const text = formatReport([pass, fail], 'header');
+    expect(text).toContain('PASS         health        ok');
+    expect(text).toContain('measured:  readyReplicas 1');
+    expect(text).toContain('threshold: replicas 1');
+    expect(text).toContain('FAIL         agreement     agreement 9/12 = 75%');
+    expect(text).toContain('slice html: 50.0% of 4 (too few to judge)');
+    expect(text).toContain('disagreement: "Subject: hello world" baseline spam 0.970 → candidate ham 0.600');
+    expect(text.split('\n').at(-1)).toBe('result: FAILED (1 passed, 1 failed, 0 inconclusive, 0 error)');
+  });
+});

@@ -1,0 +1,231 @@
+import type { ResourceUsage } from '../platform/types.js';
+import type { RouterControl } from '../router/types.js';
+import type { GateName, ValidationSpec } from '../spec/types.js';
+import { type Clock, systemClock } from './clock.js';
+import { ALL_GATES } from './defaults.js';
+import { agreementGate } from './gates/agreement.js';
+import { distributionGate } from './gates/distribution.js';
+import { healthGate } from './gates/health.js';
+import { latencyGate, type Role } from './gates/latency.js';
+import { modelCardGate } from './gates/model-card.js';
+import { resourcesGate } from './gates/resources.js';
+import { errorResult } from './gates/result.js';
+import { schemaGate } from './gates/schema.js';
+import { createHttpClient, type HttpClient } from './http.js';
+import { createPairBuffer, type PairBuffer } from './pairs/buffer.js';
+import { replayPairs } from './pairs/replay.js';
+import type { Sample } from './pairs/samples-file.js';
+import { shadowPairs } from './pairs/shadow.js';
+import { metricsResourceMonitor, probeResourceMonitor, type ResourceMonitor } from './resource-monitor.js';
+import type { ComparisonPair, GateResult } from './types.js';
+
+/** What runValidation reports while it works (the CLI's progress line, the controller's status). */
+export type ValidationProgress =
+  | { type: 'gate-started'; gate: GateName }
+  | { type: 'pairs'; compared: number; agreed: number; cap: number }
+  | { type: 'gate-finished'; result: GateResult };
+
+export interface ValidationInput {
+  spec: ValidationSpec;
+  /** Base URL(s) of the color serving users (first replica, or all replicas). */
+  baseline: string | string[];
+  /** Base URL(s) of the color under validation. */
+  candidate: string | string[];
+  /** The version the candidate serves; when absent, read from its responses (x-model-version). */
+  candidateVersion?: string;
+  /** Absolute path of the candidate's model card. */
+  candidateCard?: string;
+  /** Parsed samples: replayed to both colors when spec.source is samples/both, and the latency gate's request texts. */
+  samples?: readonly Sample[];
+  /** Live shadow pairs (spec.source shadow/both). */
+  router?: Pick<RouterControl, 'shadowPairs'>;
+  /** Only shadow pairs after this sequence number (those captured since the candidate went live). */
+  shadowSince?: number;
+  /** Any other pair source; replaces samples/router as the source of comparison pairs. */
+  pairs?: AsyncIterable<ComparisonPair>;
+  /** CPU/RSS of a color sampled over `sampleMs` (the local platform reads the OS); default: each server's /metrics. */
+  resourceProbe?: (role: Role, sampleMs: number) => Promise<ResourceUsage>;
+  /** OIP model name on both servers (default "model"). */
+  oipModelName?: string;
+  onProgress?: (event: ValidationProgress) => void;
+  signal?: AbortSignal;
+  clock?: Clock;
+  http?: HttpClient;
+  /** Samples replayed concurrently (default 4). */
+  replayConcurrency?: number;
+}
+
+/** The distribution statistics need this many pairs (or the cap, if smaller); they top up to it. */
+export const DISTRIBUTION_PAIRS = 100;
+
+const list = (u: string | string[]) => (Array.isArray(u) ? u : [u]);
+
+async function* concat(...sources: AsyncIterable<ComparisonPair>[]): AsyncGenerator<ComparisonPair> {
+  for (const s of sources) yield* s;
+}
+
+function pairSource(
+  input: ValidationInput,
+  http: HttpClient,
+  clock: Clock,
+  signal: AbortSignal,
+): AsyncIterable<ComparisonPair> {
+  if (input.pairs) return input.pairs;
+  const sources: AsyncIterable<ComparisonPair>[] = [];
+  const { source } = input.spec;
+  if ((source === 'samples' || source === 'both') && input.samples?.length) {
+    sources.push(
+      replayPairs({
+        client: http,
+        baseline: list(input.baseline),
+        candidate: list(input.candidate),
+        samples: input.samples,
+        concurrency: input.replayConcurrency,
+        signal,
+      }),
+    );
+  }
+  if ((source === 'shadow' || source === 'both') && input.router) {
+    sources.push(shadowPairs({ router: input.router, clock, since: input.shadowSince, signal }));
+  }
+  return concat(...sources);
+}
+
+/** The version a candidate reported in its answers (header, else body.model_version). */
+function observedVersion(pairs: readonly ComparisonPair[]): string | undefined {
+  for (const p of pairs) {
+    if (p.candidate.version) return p.candidate.version;
+    const v = (p.candidate.body as { model_version?: unknown } | null)?.model_version;
+    if (typeof v === 'string') return v;
+  }
+  return undefined;
+}
+
+/**
+ * Run the spec's gates against a baseline and a candidate and return one result per gate, in
+ * ALL_GATES order. Gates never throw: measurement problems are `error` results. When the health
+ * gate does not pass, the remaining gates are reported as `error` ("not run") instead of
+ * hammering a server that is not up.
+ */
+export async function runValidation(input: ValidationInput): Promise<GateResult[]> {
+  const { spec } = input;
+  const clock = input.clock ?? systemClock();
+  const http = input.http ?? createHttpClient({ connections: Math.max(16, spec.latency.concurrency) });
+  const enabled = ALL_GATES.filter((g) => spec.gates.includes(g));
+  const results: GateResult[] = [];
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  input.signal?.addEventListener('abort', onAbort, { once: true });
+  // Sampling has a deadline (live shadow traffic may trickle); gates see it through the signal.
+  const timer = setTimeout(onAbort, spec.timeoutSeconds * 1000);
+  timer.unref?.();
+  const signal = controller.signal;
+  const buffer: PairBuffer = createPairBuffer(
+    pairSource(input, http, clock, signal),
+    spec.shadowTrafficSampleSize,
+  );
+  const monitor: ResourceMonitor = input.resourceProbe
+    ? probeResourceMonitor(input.resourceProbe)
+    : metricsResourceMonitor({
+        client: http,
+        urls: { baseline: list(input.baseline), candidate: list(input.candidate) },
+        clock,
+      });
+  const texts = () => {
+    const fromSamples = input.samples?.map((s) => s.text) ?? [];
+    return fromSamples.length > 0 ? fromSamples : buffer.pairs.map((p) => p.text);
+  };
+  const cap = spec.shadowTrafficSampleSize;
+
+  const run: Record<GateName, () => Promise<GateResult>> = {
+    health: () =>
+      healthGate({
+        client: http,
+        candidate: list(input.candidate),
+        waitSeconds: spec.healthCheckWaitSeconds,
+        retries: spec.healthCheckRetries,
+        clock,
+        signal: input.signal,
+      }),
+    agreement: () =>
+      agreementGate({
+        pairs: buffer.iterate(),
+        spec,
+        clock,
+        signal,
+        onPair: (p) => input.onProgress?.({ type: 'pairs', ...p }),
+      }),
+    schema: async () =>
+      schemaGate({
+        client: http,
+        baseline: list(input.baseline)[0],
+        candidate: list(input.candidate)[0],
+        pairs: await buffer.fill(Math.min(cap, 20)),
+        oipModelName: input.oipModelName,
+      }),
+    distribution: async () =>
+      distributionGate({
+        pairs: await buffer.fill(Math.min(cap, DISTRIBUTION_PAIRS)),
+        spec: spec.distribution,
+      }),
+    modelCard: async () => {
+      const version = input.candidateVersion ?? observedVersion(await buffer.fill(1));
+      return modelCardGate({ cardPath: input.candidateCard, deployedVersion: version });
+    },
+    latency: async () => {
+      if (texts().length === 0) await buffer.fill(1);
+      return latencyGate({
+        client: http,
+        baseline: list(input.baseline),
+        candidate: list(input.candidate),
+        texts: texts(),
+        spec: spec.latency,
+        clock,
+        signal: input.signal,
+        monitor: enabled.includes('resources') ? monitor : undefined,
+      });
+    },
+    resources: async () => {
+      if (!enabled.includes('latency')) {
+        // No load run to watch: sample each color for a second as it idles.
+        for (const role of ['baseline', 'candidate'] as const) {
+          await monitor.start(role, 1000);
+          await clock.sleep(1000, input.signal);
+          await monitor.stop(role, 0);
+        }
+      }
+      return resourcesGate({ readings: monitor.readings(), spec: spec.resources, source: monitor.source });
+    },
+  };
+
+  try {
+    let blocked: string | undefined;
+    for (const gate of enabled) {
+      if (blocked) {
+        results.push({
+          ...errorResult(gate, `not run: ${blocked}`),
+          evidence: { skipped: true, reason: blocked },
+        });
+        continue;
+      }
+      input.onProgress?.({ type: 'gate-started', gate });
+      let result: GateResult;
+      try {
+        result = await run[gate]();
+      } catch (err) {
+        result = errorResult(gate, `${gate} gate crashed: ${(err as Error).message}`);
+      }
+      results.push(result);
+      input.onProgress?.({ type: 'gate-finished', result });
+      if (gate === 'health' && result.status !== 'passed') blocked = `the health gate is ${result.status}`;
+      if (input.signal?.aborted) blocked = 'validation aborted';
+    }
+  } finally {
+    clearTimeout(timer);
+    input.signal?.removeEventListener('abort', onAbort);
+    controller.abort();
+    await buffer.close().catch(() => undefined);
+    if (!input.http) await http.close().catch(() => undefined);
+  }
+  return results;
+}
