@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../errors.js';
+import { intFlag, parseArgs } from '../args.js';
+
+export const summary = 'serve an ONNX model over HTTP (predict, OIP v2, metrics)';
+export const usage = `greenlight serve --model FILE.onnx --version V [options]
+
+  --model FILE             ONNX model file (with greenlight metadata), required
+  --version V              model version served (x-model-version, metrics label), required
+  --name N                 OIP model name, /v2/models/N (default: model)
+  --host H                 address to listen on (default: 127.0.0.1)
+  --port P                 port, 0 picks a free one (default: 8000)
+  --warmup N               warm-up inferences before /ready answers 200 (default: 3)
+  --max-batch-size N       dynamic batching: most texts per ONNX Runtime call (default: 64)
+  --max-queue-delay-ms N   dynamic batching: longest wait for a batch to fill (default: 0)
+  --body-limit BYTES       largest request body; larger gets 413 (default: 1048576)
+  --drain-delay-ms N       on SIGTERM, stay reachable but not ready this long first (default: 0)
+  --threads N              ONNX Runtime intra-op threads (default: 1)
+  --inference-thread on|off  featurize and run the model in a worker thread beside HTTP (default: on)
+
+Prints "listening on http://HOST:PORT (model NAME version V)" when it accepts connections.
+SIGTERM or SIGINT: stop being ready, finish in-flight requests, exit 0.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs(
+    argv,
+    {
+      model: { type: 'string' },
+      version: { type: 'string' },
+      name: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      warmup: { type: 'string' },
+      'max-batch-size': { type: 'string' },
+      'max-queue-delay-ms': { type: 'string' },
+      'body-limit': { type: 'string' },
+      'drain-delay-ms': { type: 'string' },
+      threads: { type: 'string' },
+      'inference-thread': { type: 'string' },
+    },
+    false,
+  );
+  if (!values.model) throw new UsageError('--model FILE.onnx is required');
+  if (!values.version) throw new UsageError('--version is required');
+  const name = values.name ?? 'model';
+  // Lazy: `greenlight help` must not load ONNX Runtime (STYLE.md §9).
+  const { startModelServer } = await import('../../serving/server.js');
+  const server = await startModelServer({
+    modelPath: values.model,
+    version: values.version,
+    name,
+    host: values.host ?? '127.0.0.1',
+    port: intFlag('port', values.port, 8000),
+    warmup: intFlag('warmup', values.warmup, 3, 0, 10_000),
+    maxBatchSize: intFlag('max-batch-size', values['max-batch-size'], 64, 1, 4096),
+    maxQueueDelayMs: intFlag('max-queue-delay-ms', values['max-queue-delay-ms'], 0, 0, 10_000),
+    bodyLimit: intFlag('body-limit', values['body-limit'], 1024 * 1024, 1, 1024 ** 3),
+    drainDelayMs: intFlag('drain-delay-ms', values['drain-delay-ms'], 0, 0, 600_000),
+    intraOpThreads: intFlag('threads', values.threads, 1, 1, 256),
+    inferenceThread: onOff('inference-thread', values['inference-thread'], true),
+    serverVersion: packageVersion(),
+  });
+  console.log(`listening on ${server.url} (model ${name} version ${values.version})`);
+  // Listeners stay installed: a second signal during the drain must not kill in-flight requests.
+  const stop = new Promise<string>((resolve) => {
+    process.on('SIGTERM', () => resolve('SIGTERM'));
+    process.on('SIGINT', () => resolve('SIGINT'));
+  });
+  const outcome = await Promise.race([stop, server.failed]);
+  if (outcome instanceof Error) {
+    console.error(`greenlight serve: ${outcome.message}`);
+    await server.close();
+    return 1;
+  }
+  await server.close();
+  return 0;
+}
+
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new UsageError(`--${name} expects on or off, got ${JSON.stringify(value)}`);
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8'));
+    return String(pkg.version);
+  } catch {
+    return 'dev';
+  }
+}

@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Batcher } from './batcher.js';
+import { readJsonBody } from './body.js';
+import type { ErrorType, InferenceEndpoint, ServerMetrics } from './metrics.js';
+import { inferResponse, parseInferRequest } from './oip.js';
+import { parsePredictRequest } from './predict-request.js';
+import type { Prediction } from './prediction.js';
+import { type ResponseContext, sendJson } from './respond.js';
+
+export interface InferenceContext extends ResponseContext {
+  name: string;
+  bodyLimit: number;
+  metrics: ServerMetrics;
+  batcher: Batcher<string, Prediction>;
+}
+
+type Outcome = { status: number; body: unknown; error?: ErrorType };
+
+/**
+ * The inference request path, kept short (STYLE.md §8): read and parse the body once, validate,
+ * submit the texts to the dynamic batcher, answer. Metrics are recorded here and nowhere else.
+ */
+export async function handleInference(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: InferenceContext,
+  endpoint: InferenceEndpoint,
+): Promise<void> {
+  const start = performance.now();
+  const { metrics } = ctx;
+  metrics.begin(endpoint);
+  try {
+    const body = await readJsonBody(req, ctx.bodyLimit);
+    if (!body.ok && body.status === 0) return; // the client left; nobody to answer
+    const outcome: Outcome = body.ok
+      ? await (endpoint === 'predict' ? predict(body.value, ctx) : infer(body.value, ctx))
+      : {
+          status: body.status,
+          body: { error: body.error },
+          error: body.status === 413 ? 'too_large' : 'bad_request',
+        };
+    if (outcome.error) metrics.error(outcome.error);
+    sendJson(res, ctx, outcome.status, outcome.body);
+    if (outcome.status === 200) metrics.latency((performance.now() - start) / 1000);
+  } catch (err) {
+    metrics.error('internal');
+    if (!res.headersSent) sendJson(res, ctx, 500, { error: `internal error: ${(err as Error).message}` });
+  } finally {
+    metrics.end();
+  }
+}
+
+async function run(texts: string[], ctx: InferenceContext): Promise<Prediction[] | Outcome> {
+  try {
+    const predictions = await ctx.batcher.submit(texts);
+    for (const p of predictions) ctx.metrics.score(p.label, p.score);
+    return predictions;
+  } catch (err) {
+    return {
+      status: 500,
+      body: { error: `inference failed: ${(err as Error).message}` },
+      error: 'inference',
+    };
+  }
+}
+
+async function predict(value: unknown, ctx: InferenceContext): Promise<Outcome> {
+  const parsed = parsePredictRequest(value);
+  if ('error' in parsed) return { status: 400, body: { error: parsed.error }, error: 'bad_request' };
+  const predictions = await run(parsed.texts, ctx);
+  if (!Array.isArray(predictions)) return predictions;
+  const body = parsed.batch
+    ? { predictions, model_version: ctx.version }
+    : { label: predictions[0].label, score: predictions[0].score, model_version: ctx.version };
+  return { status: 200, body };
+}
+
+async function infer(value: unknown, ctx: InferenceContext): Promise<Outcome> {
+  const parsed = parseInferRequest(value);
+  if ('error' in parsed) return { status: 400, body: { error: parsed.error }, error: 'bad_request' };
+  const predictions = await run(parsed.texts, ctx);
+  if (!Array.isArray(predictions)) return predictions;
+  return { status: 200, body: inferResponse(ctx.name, ctx.version, parsed, predictions) };
+}
