@@ -19,13 +19,6 @@ if (!hasPromtool)
     '!! SKIPPING `promtool check metrics`: promtool is not installed (apt-get install prometheus)',
   );
 
-/** Gauges prom-client's collectDefaultMetrics names `*_total` (promtool: "non-counter metrics should not have _total"). */
-const PROM_CLIENT_KNOWN = [
-  'nodejs_active_handles_total',
-  'nodejs_active_requests_total',
-  'nodejs_active_resources_total',
-];
-
 /** prom-client's default process/runtime metrics, exported by the model server on purpose. */
 const DEFAULT_PREFIXES = ['process_', 'nodejs_'];
 
@@ -133,15 +126,7 @@ describe('metrics greenlight emits', () => {
 
   it.skipIf(!hasPromtool)('the model server /metrics passes `promtool check metrics`', async () => {
     const result = await lintMetrics(serverText);
-    // prom-client 15's default collectors name three gauges *_total; that is prom-client's
-    // naming, not greenlight's. They are tolerated by name only, and reported loudly.
-    const problems = result.problems.filter((p) => !PROM_CLIENT_KNOWN.some((n) => p.startsWith(`${n} `)));
-    if (problems.length < result.problems.length) {
-      console.warn(
-        `!! promtool check metrics: prom-client default metrics flagged:\n${result.problems.join('\n')}`,
-      );
-    }
-    expect(problems, result.output).toEqual([]);
+    expect(result.problems, result.output).toEqual([]);
   });
 
   it.skipIf(!hasPromtool)('the router /metrics passes `promtool check metrics`', async () => {

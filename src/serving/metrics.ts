@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '../metrics/process-metrics.js';
 
 /** Inference endpoints, the values of the `endpoint` label. */
 export type InferenceEndpoint = 'predict' | 'infer';
@@ -41,7 +42,7 @@ export interface ServerMetrics {
  */
 export function createServerMetrics(version: string): ServerMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectProcessMetrics(registry);
   const registers = [registry];
   const received: Record<InferenceEndpoint, number> = { predict: 0, infer: 0 };
   let inFlight = 0;
