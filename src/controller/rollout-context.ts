@@ -1,0 +1,63 @@
+import type { Color } from '../spec/types.js';
+import type { RuleName, RuleState } from './observe/rule-state.js';
+
+/**
+ * What a rollout remembers between steps, persisted in RolloutRecord.context. Every field a step
+ * writes before a side effect ("intended") is what lets a restarted controller tell whether the
+ * side effect already happened.
+ */
+export interface RolloutContext {
+  /** This rollout starts the first slot of a deployment: no validation, no observation. */
+  bootstrap?: boolean;
+  /** Bootstrap only: roll out this slot as a candidate once the bootstrap completes. */
+  thenCandidate?: Color;
+  /** When the current phase was entered (ms). */
+  phaseSince?: number;
+  deployedAt?: number;
+  readyDeadline?: number;
+  candidateUrls?: string[];
+  warmup?: { sent: number; failed: number };
+  /** Incremented each time validation (re)starts, e.g. after a controller restart. */
+  validationAttempt?: number;
+  /** The attempt whose results are final (persisted with them), so a restart does not validate again. */
+  validationDone?: number;
+  samples?: { compared: number; target: number };
+  /** When `samples` was last persisted (progress is throttled). */
+  samplesAt?: number;
+  /** Shadow was (or is about to be) enabled on the router; clean-up turns it off. */
+  shadowEnabled?: boolean;
+  validationEndedAt?: number;
+  /** SwitchDelay: switch at this time. */
+  switchAt?: number;
+  /** Written before router.switchTo: the router generation the switch starts from. */
+  switchIntent?: { fromGeneration: number; at: number };
+  /** The compliance record of the switch. */
+  switched?: {
+    generation: number;
+    switchedAt: number;
+    from: Color;
+    to: Color;
+    fromVersion: string | null;
+    toVersion: string;
+  };
+  /** The baseline's signals just before the switch: what the latency and confidence rules compare with. */
+  baselineSignals?: { p95LatencySeconds: number | null; scoreBins: number[] | null };
+  rules?: Partial<Record<RuleName, RuleState>>;
+  /** Candidate totals accumulated over the observation window. */
+  observed?: { requests: number; errors: number; scoreBins: number[] | null; evaluations: number };
+  nextEvalAt?: number;
+  /** The rule (or operator) that caused the rollback. */
+  breach?: {
+    rule: string;
+    measured: number | null;
+    threshold: number | null;
+    detail: string;
+    actor?: string;
+  };
+  /** Written before router.rollback. */
+  rollbackIntent?: { fromGeneration: number; at: number };
+  rolledBack?: { generation: number; switchedAt: number };
+  /** Clean-up of a terminal rollout (tear down the slot that is not needed) is finished. */
+  finalized?: boolean;
+  lastError?: string;
+}
