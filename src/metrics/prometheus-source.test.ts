@@ -76,7 +76,7 @@ describe('PrometheusSignalSource', () => {
       readyReplicas: 2,
       scoreBins: [3, 7],
     });
-    expect(seen).toHaveLength(5);
+    expect(seen).toHaveLength(8);
     for (const line of seen) {
       expect(line).toMatch(/^POST \/api\/v1\/query /);
       expect(line).toContain('deployment="spam"');
@@ -112,7 +112,7 @@ describe('PrometheusSignalSource', () => {
     const failures = new Map<string, number>();
     answer = (q) => {
       const n = failures.get(q) ?? 0;
-      if (q.includes('requests_total') && n < 2) {
+      if (q.includes('increase(') && q.includes('requests_total') && n < 2) {
         failures.set(q, n + 1);
         return { status: 503, body: { status: 'error', errorType: 'unavailable', error: 'busy' } };
       }
@@ -131,6 +131,31 @@ describe('PrometheusSignalSource', () => {
     expect(source.queryErrors).toBe(2);
     expect(delays).toEqual([10, 20]);
     expect(await registry.metrics()).toContain('greenlight_signal_query_errors_total{source="prometheus"} 2');
+  });
+
+  it('reports counts new since the previous read, so adding them up across evaluations counts each once', async () => {
+    let requestsTotal = 100;
+    let errorsTotal = 1;
+    answer = (q) => {
+      // Windowed increase() over 30 s would say 100 every time: summing that overcounts.
+      if (q.startsWith('sum (increase(') && q.includes('requests_total')) return vector([{ value: '100' }]);
+      if (q.startsWith('sum (increase(') && q.includes('errors_total')) return vector([{ value: '1' }]);
+      if (q.startsWith('sum(model_server_requests_total')) return vector([{ value: String(requestsTotal) }]);
+      if (q.startsWith('sum(model_server_errors_total')) return vector([{ value: String(errorsTotal) }]);
+      return vector([]);
+    };
+    const source = new PrometheusSignalSource({ url, ...noSleep });
+    const first = await source.read('spam', 'green', 30);
+    expect([first.requests, first.errors]).toEqual([100, 1]);
+    requestsTotal = 130;
+    errorsTotal = 3;
+    const second = await source.read('spam', 'green', 30);
+    expect([second.requests, second.errors]).toEqual([30, 2]);
+    expect(second.errorRatio).toBe(0.01); // the ratio stays over the window
+    requestsTotal = 5; // the servers restarted: a counter reset
+    errorsTotal = 0;
+    const third = await source.read('spam', 'green', 30);
+    expect([third.requests, third.errors]).toEqual([5, 0]);
   });
 
   it('throws GL_SIGNALS_UNAVAILABLE when retries run out', async () => {

@@ -26,8 +26,22 @@ export interface Sample {
   value: [number, string];
 }
 
-/** The queries behind each signal (errorRatio is derived from errors and requests). */
-export type SignalQueries = Record<Exclude<keyof ColorSignals, 'errorRatio'>, string>;
+/**
+ * The queries behind each signal (errorRatio is derived from errors and requests over the window),
+ * plus the raw counter totals that `requests`, `errors` and `scoreBins` are differenced from.
+ */
+export type SignalQueries = Record<Exclude<keyof ColorSignals, 'errorRatio'>, string> & {
+  requestsTotal: string;
+  errorsTotal: string;
+  scoreBinsTotal: string;
+};
+
+/** Counter totals at the previous read of one deployment/color. */
+interface Totals {
+  requests: number | null;
+  errors: number | null;
+  scoreBins: number[] | null;
+}
 
 /** A query that cannot succeed on retry (the server rejected it). */
 class BadQuery extends Error {}
@@ -49,6 +63,8 @@ export class PrometheusSignalSource implements SignalSource {
   private readonly errorCounter?: Counter<'source'>;
   /** Failed query attempts since creation (also exported as a counter when a registry is given). */
   queryErrors = 0;
+  /** Totals at the previous read, per deployment/color: counts are reported as new since then. */
+  private readonly previous = new Map<string, Totals>();
 
   constructor(options: PrometheusSourceOptions) {
     this.base = options.url.replace(/\/+$/, '');
@@ -74,7 +90,11 @@ export class PrometheusSignalSource implements SignalSource {
   static queries(deployment: string, color: Color, windowSeconds: number): SignalQueries {
     const m: Matchers = { deployment, color };
     const w = duration(windowSeconds);
+    const errorMatchers = { ...m, error_type: { notRe: CLIENT_ERROR_TYPES.join('|') } };
     return {
+      requestsTotal: `sum(${selector(MODEL_SERVER.requests, m)})`,
+      errorsTotal: `sum(${selector(MODEL_SERVER.errors, errorMatchers)})`,
+      scoreBinsTotal: `sum by (le) (${selector(`${MODEL_SERVER.score}_bucket`, m)})`,
       p95LatencySeconds: quantile(0.95, MODEL_SERVER.latency, m, w),
       requests: summed('increase', MODEL_SERVER.requests, m, w),
       errors: summed(
@@ -89,24 +109,42 @@ export class PrometheusSignalSource implements SignalSource {
     };
   }
 
+  /**
+   * Latency and error ratio are over `windowSeconds`; `requests`, `errors` and `scoreBins` are what
+   * is new since this source's previous read of the same color (the first read: the window), so a
+   * caller that adds them up across evaluations counts every request once, as with the in-process
+   * source. Windowed increase() sums would overcount by window ÷ interval.
+   */
   async read(deployment: string, color: Color, windowSeconds: number): Promise<ColorSignals> {
     const q = PrometheusSignalSource.queries(deployment, color, windowSeconds);
-    const [p95, requests, errors, ready, bins] = await Promise.all([
+    const [p95, requests, errors, ready, bins, reqTotal, errTotal, binsTotal] = await Promise.all([
       this.query(q.p95LatencySeconds),
       this.query(q.requests),
       this.query(q.errors),
       this.query(q.readyReplicas),
       this.query(q.scoreBins),
+      this.query(q.requestsTotal),
+      this.query(q.errorsTotal),
+      this.query(q.scoreBinsTotal),
     ]);
     const req = count(scalar(requests));
     const err = count(scalar(errors));
+    const key = `${deployment}\u0000${color}`;
+    const now: Totals = {
+      requests: count(scalar(reqTotal)),
+      errors: count(scalar(errTotal)),
+      scoreBins: histogramBins(binsTotal, true),
+    };
+    const before = this.previous.get(key);
+    this.previous.set(key, now);
+    const windowBins = histogramBins(bins);
     return {
       p95LatencySeconds: scalar(p95),
-      requests: req,
-      errors: err,
+      requests: before ? since(now.requests, before.requests) : req,
+      errors: before ? since(now.errors, before.errors) : err,
       errorRatio: req !== null && req > 0 && err !== null ? err / req : null,
       readyReplicas: scalar(ready),
-      scoreBins: histogramBins(bins),
+      scoreBins: before ? binsSince(now.scoreBins, before.scoreBins) : windowBins,
     };
   }
 
@@ -180,8 +218,25 @@ function count(v: number | null): number | null {
   return v === null ? null : Math.max(0, Math.round(v));
 }
 
-/** Cumulative `le` buckets → counts per bin (finite bounds only; scores never exceed 1). */
-function histogramBins(samples: Sample[]): number[] | null {
+/** Growth of a counter total; a smaller total means the servers restarted (a counter reset). */
+function since(now: number | null, before: number | null): number | null {
+  if (now === null) return null;
+  if (before === null || now < before) return now;
+  return now - before;
+}
+
+function binsSince(now: number[] | null, before: number[] | null): number[] | null {
+  if (!now) return null;
+  if (!before || before.length !== now.length || now.some((n, i) => n < before[i])) return now;
+  const bins = now.map((n, i) => n - before[i]);
+  return bins.some((n) => n > 0) ? bins : null;
+}
+
+/**
+ * Cumulative `le` buckets → counts per bin (finite bounds only; scores never exceed 1).
+ * `keepEmpty` keeps an all-zero result (a total to difference from) instead of "no data".
+ */
+function histogramBins(samples: Sample[], keepEmpty = false): number[] | null {
   const finite = samples
     .map((s) => ({ le: Number(s.metric.le), n: Number(s.value[1]) }))
     .filter((b) => Number.isFinite(b.le) && !Number.isNaN(b.n))
@@ -194,5 +249,5 @@ function histogramBins(samples: Sample[]): number[] | null {
     return bin;
   });
   // No prediction in the window is no data, not a distribution of zeros.
-  return bins.some((n) => n > 0) ? bins : null;
+  return keepEmpty || bins.some((n) => n > 0) ? bins : null;
 }

@@ -9,11 +9,15 @@ export interface ColorSignals {
   p95LatencySeconds: number | null;
   /** errors / requests over the window. */
   errorRatio: number | null;
+  /**
+   * Requests and server errors NEW SINCE THE PREVIOUS READ of this color by the same source (the
+   * first read: over the window), so that the controller can add them up across evaluations.
+   */
   requests: number | null;
   errors: number | null;
   /** Replicas answering /ready now. */
   readyReplicas: number | null;
-  /** Counts of prediction scores in equal-width bins over [0,1] (confidence distribution), or null. */
+  /** Counts of prediction scores in equal-width bins over [0,1], new since the previous read, or null. */
   scoreBins: number[] | null;
 }
 
