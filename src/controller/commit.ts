@@ -68,7 +68,6 @@ export function commitTransition(
     opts.within?.(store);
     return rec;
   });
-  for (let i = 0; i < 1 + (opts.extraAudit?.length ?? 0); i++) deps.metrics?.auditWritten();
   deps.metrics?.setPhase(updated.deployment, updated.phase);
   if (since !== undefined)
     deps.metrics?.phaseSeconds(updated.deployment, from, Math.max(0, clock.now() - since) / 1000);

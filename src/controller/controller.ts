@@ -24,7 +24,8 @@ const MAX_STEPS_PER_PASS = 32;
  * The pipeline state machine (DESIGN.md "The pipeline"). All state is in the store; the only
  * memory is the background validation runs, which a new controller simply starts again.
  */
-export function createController(deps: ControllerDeps, options: ControllerOptions = {}): Controller {
+export function createController(given: ControllerDeps, options: ControllerOptions = {}): Controller {
+  const deps = countingAudit(given);
   const actor = options.actor ?? 'controller';
   const maxFailures = options.maxStepFailures ?? 5;
   const validations = new Map<number, ValidationTask>();
@@ -155,4 +156,27 @@ export function createController(deps: ControllerDeps, options: ControllerOption
       }
     },
   };
+}
+
+/**
+ * Every audit record the controller writes, whichever step writes it, counts towards
+ * `greenlight_audit_records_total`: counted where records are appended, not at each call site.
+ */
+function countingAudit(deps: ControllerDeps): ControllerDeps {
+  const metrics = deps.metrics;
+  if (!metrics) return deps;
+  const target = deps.store;
+  const appendAudit: typeof target.appendAudit = (entry) => {
+    const rec = target.appendAudit(entry);
+    metrics.auditWritten();
+    return rec;
+  };
+  const store = new Proxy(target, {
+    get: (t, key) => {
+      if (key === 'appendAudit') return appendAudit;
+      const v = Reflect.get(t, key, t);
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
+  return { ...deps, store };
 }
