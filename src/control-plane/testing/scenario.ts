@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ControlPlaneClient } from '../../cli/client.js';
+import type { DeploymentView } from '../deployment-view.js';
+import { rolloutEnded } from '../follow.js';
+
+/** A small, fast spec for tests: short windows, few samples; `blue`/`green` are [version, model file]. */
+export function writeTestSpec(
+  dir: string,
+  file: string,
+  o: {
+    blue: [string, string];
+    green: [string, string];
+    models: string;
+    window?: string;
+    readyTimeout?: string;
+    extra?: string;
+  },
+): string {
+  const path = join(dir, file);
+  // Absolute model paths let one spec name files in the models cache and a test's own directory.
+  const m = (f: string) => (f.startsWith('/') ? f : join(o.models, f));
+  writeFileSync(
+    path,
+    `apiVersion: mlops.greenlight.dev/v1alpha1
+kind: BlueGreenDeployment
+metadata:
+  name: spam
+spec:
+  readyTimeoutSeconds: ${o.readyTimeout ?? '40s'}
+  warmupRequests: 3
+  blue: { replicas: 2, modelVersion: "${o.blue[0]}", model: ${m(o.blue[1])} }
+  green: { replicas: 2, modelVersion: "${o.green[0]}", model: ${m(o.green[1])} }
+  validation:
+    samples: ${m('samples.jsonl')}
+    source: samples
+    gates: [health, schema, agreement, latency, resources]
+    shadowTrafficSampleSize: 60
+    agreementThreshold: 0.8
+    healthCheckWaitSeconds: 1
+    healthCheckRetries: 3
+    latency: { concurrency: 2, durationSeconds: 1, warmupRequests: 5, maxRegressionRatio: 5 }
+    resources: { maxRatioToBlue: 5 }
+    timeoutSeconds: 60
+  autoSwitch: { enabled: true, switchDelaySeconds: 0 }
+  observation: { window: ${o.window ?? '2s'}, intervalSeconds: 0.5 }
+  teardown: { drainTimeoutSeconds: 5, stopTimeoutSeconds: 5 }
+${o.extra ?? ''}`,
+  );
+  return path;
+}
+
+/** Poll a deployment until `until(view)` holds; bounded. */
+export async function waitFor(
+  client: ControlPlaneClient,
+  name: string,
+  until: (v: DeploymentView) => boolean,
+  timeoutMs = 120_000,
+): Promise<DeploymentView> {
+  const end = Date.now() + timeoutMs;
+  let last: DeploymentView | undefined;
+  while (Date.now() < end) {
+    try {
+      last = await client.get<DeploymentView>(`/api/deployments/${name}`);
+      if (until(last)) return last;
+    } catch {
+      // not there yet, or the control plane is restarting
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `timed out waiting on ${name}; last seen ${JSON.stringify(last?.rollout ? { phase: last.phase, reason: last.rollout.reason, ctx: last.rollout.context } : last)}`,
+  );
+}
+
+/** Wait for the end of rollout with id > `after` (skipping a bootstrap that chains into a candidate). */
+export function waitForRolloutEnd(
+  client: ControlPlaneClient,
+  name: string,
+  after: number,
+  timeoutMs?: number,
+) {
+  return waitFor(
+    client,
+    name,
+    (v) => v.rollout !== null && v.rollout.id > after && rolloutEnded(v),
+    timeoutMs,
+  );
+}

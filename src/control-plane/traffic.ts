@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+
+/** What users saw: counted per answering model version and color, failures with their reason. */
+export interface TrafficStats {
+  sent: number;
+  ok: number;
+  failed: number;
+  byVersion: Record<string, number>;
+  byColor: Record<string, number>;
+  /** Up to 20 failures, newest last: status or error code. */
+  failures: string[];
+}
+
+export interface Traffic {
+  stats(): TrafficStats;
+  /** Stop sending and wait for requests in flight. */
+  stop(): Promise<TrafficStats>;
+}
+
+export interface TrafficOptions {
+  /** Router data-plane URL; requests go to `${url}/predict`. */
+  url: string;
+  texts: string[];
+  /** Requests per second (spread evenly); default 20. */
+  ratePerSecond?: number;
+  /** Requests in flight at most; default 8. */
+  maxInFlight?: number;
+  timeoutMs?: number;
+}
+
+/** Texts of a samples file (JSON lines with a `text` field). */
+export function readSampleTexts(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => String((JSON.parse(l) as { text: unknown }).text));
+}
+
+/**
+ * A steady stream of user requests through the router, as users would send them: it never retries,
+ * so every failed request is one a user would have seen.
+ */
+export function startTraffic(opts: TrafficOptions): Traffic {
+  const agent = new Agent({ connections: opts.maxInFlight ?? 8, keepAliveTimeout: 10_000 });
+  const s: TrafficStats = { sent: 0, ok: 0, failed: 0, byVersion: {}, byColor: {}, failures: [] };
+  const maxInFlight = opts.maxInFlight ?? 8;
+  const inFlight = new Set<Promise<void>>();
+  let i = 0;
+  let stopped = false;
+  let stopping: Promise<TrafficStats> | undefined;
+  const fail = (why: string) => {
+    s.failed++;
+    s.failures.push(why);
+    if (s.failures.length > 20) s.failures.shift();
+  };
+  async function one(text: string): Promise<void> {
+    s.sent++;
+    try {
+      const res = await request(`${opts.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+        dispatcher: agent,
+        headersTimeout: opts.timeoutMs ?? 10_000,
+        bodyTimeout: opts.timeoutMs ?? 10_000,
+      });
+      const body = await res.body.text();
+      if (res.statusCode !== 200) return fail(`HTTP ${res.statusCode} ${body.slice(0, 80)}`);
+      s.ok++;
+      const version = String(res.headers['x-model-version'] ?? 'unknown');
+      const color = String(res.headers['x-greenlight-color'] ?? 'unknown');
+      s.byVersion[version] = (s.byVersion[version] ?? 0) + 1;
+      s.byColor[color] = (s.byColor[color] ?? 0) + 1;
+    } catch (err) {
+      fail((err as { code?: string }).code ?? (err as Error).message);
+    }
+  }
+  const timer = setInterval(
+    () => {
+      if (stopped || inFlight.size >= maxInFlight || opts.texts.length === 0) return;
+      const p = one(opts.texts[i++ % opts.texts.length]).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    },
+    Math.max(1, Math.round(1000 / (opts.ratePerSecond ?? 20))),
+  );
+  return {
+    stats: () => structuredClone(s),
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        clearInterval(timer);
+        await Promise.all([...inFlight]);
+        await agent.close();
+        return structuredClone(s);
+      })();
+      return stopping;
+    },
+  };
+}
