@@ -1,0 +1,499 @@
+/**
+ * `npm run bench -- router [--duration S] [--rounds N] [--connections C] [--switches N] [--only 1,2,3]`
+ *
+ * The traffic router against nginx, side by side in one run, same machine, same load generator
+ * (wrk, one thread, C keep-alive connections over loopback), same upstream:
+ *
+ * - upstream: nginx (`worker_processes 1`) answering a fixed 49-byte JSON prediction with
+ *   `x-model-version` (v1 on the blue port, v2 on the green port). nginx rather than a Node server
+ *   so the upstream costs as little CPU as possible and the proxies are what is measured.
+ * - nginx proxy: `worker_processes 1`, `proxy_pass` to an upstream block with `keepalive 64`.
+ * - router: `greenlight route` in its own process (one event loop = one core, like nginx's worker).
+ *
+ * 1. throughput and P50/P99: direct, nginx, router; rounds are interleaved and medians reported.
+ *    CPU per request of each proxy process is reported too: on a shared host it is the steadier figure.
+ * 2. switch under load: a closed-loop client (worker thread) saturates the router (then, second
+ *    run, paces it at 2000 req/s) while the main
+ *    thread makes N switch/rollback calls over the admin API; counts failed requests and requests
+ *    written after a switch returned but answered by the previous generation, and the switch-call
+ *    latency.
+ * 3. shadow at sample rate 1.0 vs off: primary latency under the same paced load, and wrk throughput.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { spawnCli } from '../src/testing/cli.js';
+import type { LoadConfig } from './router-load.js';
+
+interface WrkPoint {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  cpuUsPerRequest: number;
+}
+
+const TOKEN = 'bench-token';
+const BODY = '{"label":"ham","score":0.9,"model_version":"v1"}';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`nothing listening on ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function nginx(dir: string, name: string, httpBlock: string): ChildProcess {
+  const conf = join(dir, `${name}.conf`);
+  writeFileSync(
+    conf,
+    `worker_processes 1;\ndaemon off;\npid ${join(dir, `${name}.pid`)};\nerror_log ${join(dir, `${name}.err`)} warn;\n` +
+      `events { worker_connections 4096; }\nhttp {\n  access_log off;\n${httpBlock}\n}\n`,
+  );
+  return spawn('nginx', ['-c', conf, '-p', dir, '-e', join(dir, `${name}.err`)], { stdio: 'ignore' });
+}
+
+/** utime + stime of a process and all its threads, in microseconds. */
+function cpuUs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+function nginxWorker(masterPid: number): number {
+  const out = execFileSync('ps', ['--ppid', String(masterPid), '-o', 'pid='])
+    .toString()
+    .trim()
+    .split(/\s+/);
+  return Number(out[0]);
+}
+
+function toMs(v: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(v);
+  if (!m) return Number.NaN;
+  return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+}
+
+async function wrk(port: number, seconds: number, connections: number, pid?: number): Promise<WrkPoint> {
+  const before = pid ? cpuUs(pid) : 0;
+  const out = await new Promise<string>((resolve, reject) => {
+    const p = spawn('wrk', [
+      '-t1',
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '--latency',
+      `http://127.0.0.1:${port}/predict`,
+    ]);
+    let s = '';
+    p.stdout.on('data', (d) => {
+      s += d;
+    });
+    p.on('error', reject);
+    p.on('close', () => resolve(s));
+  });
+  const used = pid ? cpuUs(pid) - before : 0;
+  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    p50Ms: toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    p99Ms: toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    errors: non2xx + (sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0),
+    cpuUsPerRequest: pid && total ? used / total : Number.NaN,
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : Number.NaN;
+};
+const pct = (sorted: Float64Array | number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : Number.NaN;
+
+function medianPoint(points: WrkPoint[]): WrkPoint {
+  return {
+    rps: median(points.map((p) => p.rps)),
+    p50Ms: median(points.map((p) => p.p50Ms)),
+    p99Ms: median(points.map((p) => p.p99Ms)),
+    errors: points.reduce((a, p) => a + p.errors, 0),
+    cpuUsPerRequest: median(points.map((p) => p.cpuUsPerRequest)),
+  };
+}
+
+function fmt(name: string, p: WrkPoint): string {
+  const cpu = Number.isNaN(p.cpuUsPerRequest)
+    ? ''
+    : `  cpu ${p.cpuUsPerRequest.toFixed(1).padStart(5)} µs/req`;
+  return `${name.padEnd(22)} ${p.rps.toFixed(0).padStart(7)} req/s  p50 ${p.p50Ms.toFixed(2).padStart(6)} ms  p99 ${p.p99Ms
+    .toFixed(2)
+    .padStart(6)} ms  errors ${p.errors}${cpu}`;
+}
+
+/** One admin call on a keep-alive agent; resolves with the parsed body and the round-trip time. */
+function admin(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ ms: number; data: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let s = '';
+        res.on('data', (d) => {
+          s += d;
+        });
+        res.on('end', () => {
+          if ((res.statusCode ?? 0) >= 300)
+            return reject(new Error(`${method} ${path}: ${res.statusCode} ${s}`));
+          resolve({ ms: performance.now() - t, data: JSON.parse(s) });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+interface LoadOut {
+  count: number;
+  failed: number;
+  sentAt: Float64Array;
+  latencyMs: Float64Array;
+  generation: Int32Array;
+  color: Int8Array;
+  status: Int16Array;
+}
+
+function load(cfg: LoadConfig): Promise<LoadOut> {
+  const w = new Worker(new URL('./router-load.js', import.meta.url), { workerData: cfg });
+  return new Promise((resolve, reject) => {
+    w.once('message', (m: LoadOut) => {
+      void w.terminate();
+      resolve(m);
+    });
+    w.once('error', reject);
+  });
+}
+
+async function startRouter(
+  bluePort: number,
+  greenPort: number,
+): Promise<{ child: ChildProcess; port: number; adminPort: number }> {
+  const port = await freePort();
+  const adminPort = await freePort();
+  const child = spawnCli(
+    [
+      'route',
+      '--blue',
+      `http://127.0.0.1:${bluePort}`,
+      '--green',
+      `http://127.0.0.1:${greenPort}`,
+      '--port',
+      String(port),
+      '--admin-port',
+      String(adminPort),
+    ],
+    { env: { ...process.env, GREENLIGHT_ADMIN_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  await waitForPort(port);
+  await waitForPort(adminPort);
+  return { child, port, adminPort };
+}
+
+interface Env {
+  seconds: number;
+  rounds: number;
+  connections: number;
+  switches: number;
+  bluePort: number;
+  nginxPort: number;
+  nginxPid: number;
+  routerPid: number;
+  router: { port: number; adminPort: number };
+  agent: http.Agent;
+}
+
+/** Part 1: direct vs nginx vs router, interleaved rounds. */
+async function throughput(env: Env): Promise<void> {
+  const { seconds, rounds, connections, bluePort, nginxPort, nginxPid, routerPid, router } = env;
+  const pts: Record<string, WrkPoint[]> = { direct: [], nginx: [], router: [] };
+  for (let r = 0; r < rounds; r++) {
+    pts.direct.push(await wrk(bluePort, seconds, connections));
+    pts.nginx.push(await wrk(nginxPort, seconds, connections, nginxPid));
+    pts.router.push(await wrk(router.port, seconds, connections, routerPid));
+  }
+  const d = medianPoint(pts.direct);
+  const n = medianPoint(pts.nginx);
+  const ro = medianPoint(pts.router);
+  console.log('\n1. throughput (median of rounds)');
+  console.log(fmt('direct to upstream', d));
+  console.log(fmt('nginx proxy', n));
+  console.log(fmt('greenlight router', ro));
+  for (let r = 0; r < rounds; r++) {
+    console.log(
+      `   round ${r + 1}: router/nginx req/s ${(pts.router[r].rps / pts.nginx[r].rps).toFixed(2)}, p99 ${(
+        pts.router[r].p99Ms / pts.nginx[r].p99Ms
+      ).toFixed(2)}`,
+    );
+  }
+  console.log(
+    `   router/nginx: req/s ${(ro.rps / n.rps).toFixed(2)} (target >= 0.9), p99 ${(ro.p99Ms / n.p99Ms).toFixed(2)} (target <= 1.5), cpu/req ${(
+      ro.cpuUsPerRequest / n.cpuUsPerRequest
+    ).toFixed(2)}`,
+  );
+}
+
+/**
+ * A response is stale when its request was written after switch k returned yet it was answered
+ * by a generation older than k's (or, at k's generation, by the color k did not select).
+ */
+function countStale(
+  out: LoadOut,
+  returns: { at: number; generation: number; active: string }[],
+): { stale: number; wrongColor: number } {
+  let stale = 0;
+  let wrongColor = 0;
+  let j = -1;
+  const order = Array.from(out.sentAt.keys()).sort((a, b) => out.sentAt[a] - out.sentAt[b]);
+  for (const k of order) {
+    while (j + 1 < returns.length && returns[j + 1].at < out.sentAt[k]) j++;
+    if (j < 0 || out.status[k] !== 200) continue;
+    const must = returns[j];
+    if (out.generation[k] < must.generation) stale++;
+    else if (out.generation[k] === must.generation && out.color[k] !== (must.active === 'blue' ? 0 : 1))
+      wrongColor++;
+  }
+  return { stale, wrongColor };
+}
+
+/** Part 2: switches and rollbacks while a closed-loop client saturates the router. */
+async function switchUnderLoad(env: Env, rate: number): Promise<void> {
+  const { seconds, connections, switches, router, agent } = env;
+  await admin(agent, router.adminPort, 'POST', '/switch', { to: 'blue' });
+  const durationMs = seconds * 1000;
+  const running = load({ port: router.port, connections, durationMs, rate, path: '/predict' });
+  const returns: { at: number; generation: number; active: string }[] = [];
+  const callMs: number[] = [];
+  await new Promise((r) => setTimeout(r, 300));
+  const gap = (durationMs - 600) / switches;
+  for (let i = 0; i < switches; i++) {
+    const t0 = performance.now();
+    const r =
+      i % 2 === 0
+        ? await admin(agent, router.adminPort, 'POST', '/switch', { to: 'green' })
+        : await admin(agent, router.adminPort, 'POST', '/rollback');
+    returns.push({
+      at: performance.timeOrigin + performance.now(),
+      generation: Number(r.data.generation),
+      active: String(r.data.active),
+    });
+    callMs.push(r.ms);
+    const wait = gap - (performance.now() - t0);
+    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+  }
+  const out = await running;
+  const { stale, wrongColor } = countStale(out, returns);
+  const sorted = [...callMs].sort((a, b) => a - b);
+  const lat = Float64Array.from(out.latencyMs).sort();
+  console.log(
+    `\n2. switch under load (${connections} ${rate > 0 ? `connections paced at ${rate} req/s` : 'closed-loop connections (saturation)'}, ${seconds}s, ${switches} switches/rollbacks)`,
+  );
+  console.log(
+    `   requests ${out.count} (${(out.count / seconds).toFixed(0)} req/s), failed ${out.failed}, stale (old generation after a switch returned) ${stale}, wrong color ${wrongColor}`,
+  );
+  console.log(
+    `   switch call round trip (admin HTTP, keep-alive): p50 ${pct(sorted, 0.5).toFixed(3)} ms, p99 ${pct(sorted, 0.99).toFixed(3)} ms, max ${sorted[sorted.length - 1].toFixed(3)} ms (target p99 < 1 ms)`,
+  );
+  console.log(
+    `   request latency during switching: p50 ${pct(lat, 0.5).toFixed(2)} ms, p99 ${pct(lat, 0.99).toFixed(2)} ms`,
+  );
+}
+
+/** The admin round trip with no traffic at all: the floor this machine's scheduler allows. */
+async function idleSwitchFloor(env: Env): Promise<void> {
+  const { switches, router, agent } = env;
+  const ms: number[] = [];
+  for (let i = 0; i < switches; i++) {
+    const r =
+      i % 2 === 0
+        ? await admin(agent, router.adminPort, 'POST', '/switch', { to: 'green' })
+        : await admin(agent, router.adminPort, 'POST', '/rollback');
+    ms.push(r.ms);
+  }
+  ms.sort((a, b) => a - b);
+  console.log(
+    `\n2. switch call round trip with no traffic (floor): p50 ${pct(ms, 0.5).toFixed(3)} ms, p99 ${pct(ms, 0.99).toFixed(3)} ms`,
+  );
+}
+
+/** Part 3: primary latency with shadow at sample rate 1.0 against off. */
+async function shadowOverhead(env: Env): Promise<void> {
+  const { seconds, rounds, connections, routerPid, router, agent } = env;
+  await admin(agent, router.adminPort, 'POST', '/switch', { to: 'blue' });
+  const paced = {
+    port: router.port,
+    connections: 16,
+    durationMs: seconds * 1000,
+    rate: 2000,
+    path: '/predict',
+    body: '{"text":"win money now"}',
+  };
+  const res: Record<string, { p50: number[]; p99: number[]; wrk: WrkPoint[] }> = {
+    off: { p50: [], p99: [], wrk: [] },
+    on: { p50: [], p99: [], wrk: [] },
+  };
+  // copies dropped (over the concurrency bound, abandoned), from the router's own counter
+  const dropped = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${router.adminPort}/metrics`)).text();
+    return Number(/greenlight_router_shadow_total\{outcome="dropped"\} (\d+)/.exec(text)?.[1] ?? Number.NaN);
+  };
+  let pacedDropped = 0;
+  let pacedPairs = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const mode of ['off', 'on'] as const) {
+      await admin(agent, router.adminPort, 'PUT', '/shadow', { enabled: mode === 'on', sampleRate: 1 });
+      const before = await dropped();
+      const out = await load(paced);
+      pacedDropped += (await dropped()) - before;
+      if (mode === 'on') pacedPairs += out.count;
+      const lat = Float64Array.from(out.latencyMs).sort();
+      res[mode].p50.push(pct(lat, 0.5));
+      res[mode].p99.push(pct(lat, 0.99));
+      // saturated throughput too (at saturation most copies are dropped by design: bounded concurrency)
+      res[mode].wrk.push(await wrk(router.port, seconds, connections, routerPid));
+    }
+  }
+  await admin(agent, router.adminPort, 'PUT', '/shadow', { enabled: false, sampleRate: 0 });
+  const off = { p50: median(res.off.p50), p99: median(res.off.p99) };
+  const on = { p50: median(res.on.p50), p99: median(res.on.p99) };
+  console.log(
+    `\n3. shadow at sample rate 1.0 vs off (paced ${paced.rate} req/s on ${paced.connections} connections, POST /predict)`,
+  );
+  console.log(`   off: p50 ${off.p50.toFixed(3)} ms, p99 ${off.p99.toFixed(3)} ms`);
+  console.log(`   on:  p50 ${on.p50.toFixed(3)} ms, p99 ${on.p99.toFixed(3)} ms`);
+  console.log(
+    `   primary p99 overhead ${(((on.p99 - off.p99) / off.p99) * 100).toFixed(1)}% (target <= 10%); copies dropped while paced: ${pacedDropped} of ${pacedPairs}`,
+  );
+  console.log(fmt('   saturated, shadow off', medianPoint(res.off.wrk)));
+  console.log(fmt('   saturated, shadow on', medianPoint(res.on.wrk)));
+}
+
+export async function main(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      duration: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '32' },
+      switches: { type: 'string', default: '200' },
+      only: { type: 'string', default: '1,2,3' },
+    },
+  });
+  const seconds = Number(values.duration);
+  const rounds = Number(values.rounds);
+  const connections = Number(values.connections);
+  const switches = Number(values.switches);
+  const only = new Set(values.only.split(','));
+  const dir = mkdtempSync(join(tmpdir(), 'greenlight-bench-router-'));
+  const children: ChildProcess[] = [];
+  try {
+    const [bluePort, greenPort, nginxPort] = [await freePort(), await freePort(), await freePort()];
+    const serve = (port: number, version: string) =>
+      `  server { listen 127.0.0.1:${port}; keepalive_requests 10000000; keepalive_timeout 300s;\n` +
+      `    location / { add_header x-model-version ${version}; default_type application/json;\n` +
+      `      return 200 '${BODY.replace('v1', version)}'; } }`;
+    const upstream = nginx(dir, 'upstream', `${serve(bluePort, 'v1')}\n${serve(greenPort, 'v2')}`);
+    children.push(upstream);
+    const proxy = nginx(
+      dir,
+      'proxy',
+      `  upstream blue { server 127.0.0.1:${bluePort}; keepalive 64; keepalive_requests 10000000; }\n` +
+        `  server { listen 127.0.0.1:${nginxPort}; keepalive_requests 10000000;\n` +
+        '    location / { proxy_pass http://blue; proxy_http_version 1.1; proxy_set_header Connection ""; } }',
+    );
+    children.push(proxy);
+    await waitForPort(bluePort);
+    await waitForPort(greenPort);
+    await waitForPort(nginxPort);
+    const router = await startRouter(bluePort, greenPort);
+    children.push(router.child);
+    const nginxPid = nginxWorker(proxy.pid!);
+    const routerPid = router.child.pid!;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const env: Env = {
+      seconds,
+      rounds,
+      connections,
+      switches,
+      bluePort,
+      nginxPort,
+      nginxPid,
+      routerPid,
+      router,
+      agent,
+    };
+    console.log(
+      `router bench: wrk -t1 -c${connections} -d${seconds}s, ${rounds} interleaved rounds, ${new Date().toISOString()}`,
+    );
+    console.log(
+      `load average at start: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+    );
+    // warm up both proxies (JIT, pools)
+    await wrk(router.port, 2, connections);
+    await wrk(nginxPort, 2, connections);
+
+    if (only.has('1')) await throughput(env);
+    if (only.has('2')) {
+      await idleSwitchFloor(env);
+      await switchUnderLoad(env, 0);
+      await switchUnderLoad(env, 2000);
+    }
+    if (only.has('3')) await shadowOverhead(env);
+    console.log(
+      `\nload average at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+    );
+    agent.destroy();
+    return 0;
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

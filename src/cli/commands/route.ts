@@ -1,0 +1,98 @@
+import { UsageError } from '../../errors.js';
+import { intFlag, parseArgs } from '../args.js';
+
+export const summary = 'run the traffic router (data plane + admin API)';
+export const usage = `greenlight route --blue URL[,URL…] --green URL[,URL…] --port N --admin-port M [options]
+
+Forwards every request to the active color; the admin API (bearer token) switches, rolls back,
+sets weights, shadow traffic and backends.
+
+  --blue URLS             blue backends, comma-separated http:// URLs
+  --green URLS            green backends (may be empty: --green "")
+  --port N                data-plane port (users' traffic)
+  --admin-port M          admin API port
+  --admin-token T         admin bearer token (or GREENLIGHT_ADMIN_TOKEN); required
+  --active blue|green     color active at start (default blue)
+  --generation N          switch generation to continue from (default 0)
+  --host H                listen address for both ports (default 127.0.0.1)
+  --health-interval MS    active health check period, 0 = off (default 1000)
+  --health-path PATH      health check path (default /ready)
+  --sticky-ttl MS         sticky sessions by x-greenlight-session / greenlight-session cookie (default off)
+  --max-body BYTES        request body limit, 413 beyond (default 10485760)
+  --upstream-timeout MS   504 after this long without an upstream byte (default 30000)`;
+
+function urls(value: string | undefined, name: string): string[] {
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs(
+    argv,
+    {
+      blue: { type: 'string' },
+      green: { type: 'string' },
+      port: { type: 'string' },
+      'admin-port': { type: 'string' },
+      'admin-token': { type: 'string' },
+      active: { type: 'string' },
+      generation: { type: 'string' },
+      host: { type: 'string' },
+      'health-interval': { type: 'string' },
+      'health-path': { type: 'string' },
+      'sticky-ttl': { type: 'string' },
+      'max-body': { type: 'string' },
+      'upstream-timeout': { type: 'string' },
+    },
+    false,
+  );
+  const token = values['admin-token'] ?? process.env.GREENLIGHT_ADMIN_TOKEN;
+  if (!token)
+    throw new UsageError('the admin API needs a token: pass --admin-token or set GREENLIGHT_ADMIN_TOKEN');
+  if (values.port === undefined) throw new UsageError('--port is required');
+  if (values['admin-port'] === undefined) throw new UsageError('--admin-port is required');
+  const active = values.active ?? 'blue';
+  if (active !== 'blue' && active !== 'green')
+    throw new UsageError(`--active expects blue or green, got "${active}"`);
+  const big = Number.MAX_SAFE_INTEGER;
+  const { createRouter } = await import('../../router/router.js');
+  const { startAdminServer } = await import('../../router/admin-server.js');
+  const host = values.host ?? '127.0.0.1';
+  const router = await createRouter({
+    blue: urls(values.blue, 'blue'),
+    green: urls(values.green, 'green'),
+    port: intFlag('port', values.port, 0),
+    host,
+    active,
+    generation: intFlag('generation', values.generation, 0, 0, big),
+    healthCheck: {
+      intervalMs: intFlag('health-interval', values['health-interval'], 1000, 0, big),
+      path: values['health-path'] ?? '/ready',
+    },
+    stickyTtlMs: intFlag('sticky-ttl', values['sticky-ttl'], 0, 0, big),
+    limits: {
+      maxBodyBytes: intFlag('max-body', values['max-body'], 10 * 1024 * 1024, 0, big),
+      upstreamTimeoutMs: intFlag('upstream-timeout', values['upstream-timeout'], 30_000, 1, big),
+    },
+  });
+  const admin = await startAdminServer(router, {
+    port: intFlag('admin-port', values['admin-port'], 0),
+    host,
+    token,
+  });
+  const state = await router.state();
+  console.log(`listening on ${router.url}`);
+  console.log(`admin on ${admin.url}`);
+  if (values.json)
+    console.log(JSON.stringify({ url: router.url, adminUrl: admin.url, active: state.active }));
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await admin.close();
+  await router.close(10_000);
+  return 0;
+}

@@ -1,0 +1,114 @@
+import http from 'node:http';
+import { Worker } from 'node:worker_threads';
+import { readBody, TOO_LARGE, write } from './admin-http.js';
+import { type AdminAnswer, type AdminRequest, answer } from './admin-routes.js';
+import type { AdminThreadData } from './admin-thread.js';
+import { RouterError } from './errors.js';
+import type { Router } from './router.js';
+
+export interface AdminServer {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface AdminServerOptions {
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  token: string;
+  /**
+   * Serve from a thread of its own (default): switches are committed there without waiting for
+   * the data plane's event loop. `false` serves from the calling thread.
+   */
+  thread?: boolean;
+}
+
+/** The compiled admin-thread module (under vitest this file runs from src/, the worker from dist/). */
+function threadModule(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts')
+    ? new URL('../../dist/src/router/admin-thread.js', here)
+    : new URL('./admin-thread.js', here);
+}
+
+/** Serve `router`'s control API (see docs/router.md) on its own port. */
+export async function startAdminServer(router: Router, opts: AdminServerOptions): Promise<AdminServer> {
+  if (!opts.token) throw new RouterError('GL_ROUTER_BAD_REQUEST', 'the admin API needs a token');
+  return opts.thread === false ? startInThread(router, opts) : startThread(router, opts);
+}
+
+async function startThread(router: Router, opts: AdminServerOptions): Promise<AdminServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const data: AdminThreadData = {
+    buffer: router.switchState.buffer,
+    token: opts.token,
+    port: opts.port ?? 0,
+    host,
+  };
+  const worker = new Worker(threadModule(), { workerData: data });
+  worker.on('message', (m: { type: string; id?: number; request?: AdminRequest }) => {
+    if (m.type !== 'request') return;
+    void answer(router, opts.token, m.request!).then((a: AdminAnswer) =>
+      worker.postMessage({ type: 'answer', id: m.id, answer: a }),
+    );
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const onMessage = (m: { type: string; port?: number; message?: string }) => {
+      if (m.type === 'listening') resolve(m.port!);
+      if (m.type === 'error') reject(new Error(`admin API: ${m.message}`));
+      if (m.type === 'listening' || m.type === 'error') worker.off('message', onMessage);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        worker.on('message', (m: { type: string }) => {
+          if (m.type === 'closed') {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        worker.postMessage({ type: 'close' });
+      });
+      await worker.terminate();
+    },
+  };
+}
+
+async function startInThread(router: Router, opts: AdminServerOptions): Promise<AdminServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const server = http.createServer(async (req, res) => {
+    const body = await readBody(req);
+    if (body === null) return write(res, TOO_LARGE);
+    write(
+      res,
+      await answer(router, opts.token, {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        authorization: req.headers.authorization,
+        body,
+      }),
+    );
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,91 @@
+import { UpstreamConn } from './upstream-conn.js';
+
+/** Health as the router sees it: `unknown` until a check or a request has told it otherwise. */
+export type BackendHealth = 'unknown' | 'up' | 'down';
+
+export interface BackendOptions {
+  /** Idle keep-alive connections kept per backend. */
+  maxIdle: number;
+  /** Consecutive 5xx responses that take a backend out (a connect failure takes it out at once). */
+  maxFailures: number;
+  /** Without active health checks, a failed backend is tried again after this long. */
+  retryAfterMs: number;
+}
+
+/** One upstream server of a color, with its pool of idle keep-alive connections. */
+export class Backend {
+  readonly host: string;
+  readonly port: number;
+  health: BackendHealth = 'unknown';
+  inFlight = 0;
+  downAt = 0;
+  removed = false;
+  private failures = 0;
+  private readonly idle: UpstreamConn[] = [];
+
+  constructor(
+    readonly url: string,
+    private readonly opts: BackendOptions,
+  ) {
+    const u = new URL(url);
+    if (u.protocol !== 'http:') throw new TypeError(`backend ${url}: only http:// is supported`);
+    this.host = u.hostname.replace(/^\[|\]$/g, '');
+    this.port = Number(u.port || 80);
+  }
+
+  /** Usable for new traffic: not known to be down, or down long enough to deserve another try. */
+  available(now: number): boolean {
+    return (
+      this.health !== 'down' || (this.opts.retryAfterMs > 0 && now - this.downAt >= this.opts.retryAfterMs)
+    );
+  }
+
+  /** An idle pooled connection, or a new one (connecting; writes queue until it is up). */
+  acquire(): UpstreamConn {
+    while (this.idle.length > 0) {
+      const conn = this.idle.pop()!;
+      if (conn.alive) {
+        conn.uses++;
+        return conn;
+      }
+    }
+    return new UpstreamConn(this.host, this.port, (c) => this.forget(c));
+  }
+
+  /** Return a connection after a complete exchange; it is closed instead when the pool is full. */
+  release(conn: UpstreamConn): void {
+    conn.handler = null;
+    if (this.removed || !conn.alive || this.idle.length >= this.opts.maxIdle) conn.destroy();
+    else this.idle.push(conn);
+  }
+
+  markUp(): void {
+    this.health = 'up';
+    this.failures = 0;
+  }
+
+  markDown(now: number): void {
+    this.health = 'down';
+    this.downAt = now;
+  }
+
+  /** Passive check: a 5xx counts against the backend, anything else clears the count. */
+  recordStatus(status: number, now: number): void {
+    if (status >= 500) {
+      if (++this.failures >= this.opts.maxFailures) this.markDown(now);
+    } else if (this.failures > 0 || this.health !== 'up') {
+      this.markUp();
+    }
+  }
+
+  /** Close idle connections; in-flight ones finish and are closed on release. */
+  close(): void {
+    this.removed = true;
+    for (const c of this.idle.splice(0)) c.destroy();
+  }
+
+  private forget(conn: UpstreamConn): void {
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+  }
+}

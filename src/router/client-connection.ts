@@ -1,0 +1,561 @@
+import type net from 'node:net';
+import type { Color } from '../spec/types.js';
+import type { Backend } from './backend.js';
+import { BodyFramer } from './body-framer.js';
+import type { ColorPool } from './color-pool.js';
+import type { DataPlane } from './data-plane.js';
+import { errorResponse, type RouterErrorCode } from './errors.js';
+import { clientResponseHead, upstreamHeaderLines } from './head-writer.js';
+import {
+  fieldValue,
+  headEnd,
+  parseRequestHead,
+  parseResponseHead,
+  type RequestHead,
+  type ResponseHead,
+} from './http-head.js';
+import type { ErrorKind } from './metrics.js';
+import { ShadowCapture } from './shadow.js';
+import type { UpstreamConn, UpstreamHandler } from './upstream-conn.js';
+
+enum State {
+  /** Between requests: reading a request head. */
+  Idle,
+  /** Relaying the request body to the upstream (the response may already be flowing back). */
+  Body,
+  /** Request fully sent; relaying the response. */
+  Wait,
+  Closed,
+}
+
+/** Pipelined bytes buffered beyond the request in progress before the client is paused. */
+const MAX_PIPELINED = 64 * 1024;
+/** Request bytes kept so a request can be re-sent after a connect failure. */
+const MAX_REPLAY = 256 * 1024;
+/** Methods safe to re-send after a reused keep-alive connection turned out to be closed (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/**
+ * One client connection: parses request heads, picks the color per request, relays bytes to a
+ * pooled upstream connection and back, one request at a time (pipelined requests wait their
+ * turn in order). Only heads are parsed; bodies pass through as the socket delivered them, with
+ * BodyFramer finding where each message ends.
+ */
+export class ClientConnection implements UpstreamHandler {
+  lastActivity: number;
+  private upstreamActivity = 0;
+  private readonly remote: string;
+  private state = State.Idle;
+  private pending: Buffer | null = null;
+  private clientEnded = false;
+  // the exchange in progress
+  private req: RequestHead | null = null;
+  private reqFramer: BodyFramer | null = null;
+  private color: Color = 'blue';
+  private generation = 0;
+  private pool: ColorPool | null = null;
+  private backend: Backend | null = null;
+  private conn: UpstreamConn | null = null;
+  private replay: (string | Buffer)[] | null = null;
+  private replayBytes = 0;
+  private tried: Set<Backend> | null = null;
+  private staleRetried = false;
+  private resBuf: Buffer | null = null;
+  private res: ResponseHead | null = null;
+  private resFramer: BodyFramer | null = null;
+  private headSent = false;
+  private closeAfter = false;
+  private upstreamGarbage = false;
+  private t0 = 0;
+  private capture: ShadowCapture | null = null;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly plane: DataPlane,
+    private readonly onGone: (c: ClientConnection) => void,
+  ) {
+    this.lastActivity = plane.clock.now;
+    this.remote = socket.remoteAddress ?? 'unknown';
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.conn?.socket.resume());
+    socket.on('end', () => this.onEnd());
+    socket.on('error', () => {});
+    socket.on('close', () => this.onClose());
+  }
+
+  /** Enforce timeouts; called periodically by the router (one timer for all connections). */
+  tick(now: number): void {
+    const { limits } = this.plane;
+    if (this.state === State.Body || this.state === State.Wait) {
+      if (now - this.upstreamActivity > limits.upstreamTimeoutMs)
+        this.upstreamFailed('timeout', 'upstream timed out');
+    } else if (this.state === State.Idle) {
+      if (this.pending && now - this.lastActivity > limits.headersTimeoutMs) {
+        this.reject('GL_ROUTER_TIMEOUT', 'request head not received in time');
+      } else if (!this.pending && now - this.lastActivity > limits.keepAliveTimeoutMs) {
+        this.socket.destroy();
+      }
+    }
+  }
+
+  /** Close when idle (router shutdown); an exchange in progress finishes first. */
+  closeWhenIdle(): void {
+    this.clientEnded = true;
+    if (this.state === State.Idle) this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastActivity = this.plane.clock.now;
+    if (this.state === State.Body) {
+      const rest = this.feedBody(chunk);
+      if (rest) this.hold(rest);
+      return;
+    }
+    if (this.state === State.Closed) return;
+    this.hold(chunk);
+    if (this.state === State.Idle) this.processPending();
+  }
+
+  private hold(b: Buffer): void {
+    this.pending = this.pending ? Buffer.concat([this.pending, b]) : b;
+    if (this.state !== State.Idle && this.pending.length > MAX_PIPELINED) this.socket.pause();
+  }
+
+  private onEnd(): void {
+    this.clientEnded = true;
+    // like nginx, a client that closes its side mid-exchange has given up (499): free the upstream now
+    if (this.state === State.Idle) this.socket.end();
+    else this.socket.destroy();
+  }
+
+  private onClose(): void {
+    const active = this.state === State.Body || this.state === State.Wait;
+    this.state = State.Closed;
+    this.onGone(this);
+    if (active) {
+      this.conn?.destroy();
+      this.conn = null;
+      this.backend!.inFlight--;
+      this.endExchange(499, 'client_abort');
+    }
+  }
+
+  private processPending(): void {
+    while (this.state === State.Idle && this.pending) {
+      const head = this.nextHead();
+      if (!head) return;
+      this.dispatch(head);
+    }
+  }
+
+  /** Parse the next request head from `pending`; undefined when incomplete or refused. */
+  private nextHead(): RequestHead | undefined {
+    let buf = this.pending!;
+    // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before a request line
+    let start = 0;
+    while (start + 1 < buf.length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
+    if (start > 0) buf = buf.subarray(start);
+    this.pending = buf.length > 0 ? buf : null;
+    if (!this.pending) return undefined;
+    const end = headEnd(buf);
+    const max = this.plane.limits.maxHeadBytes;
+    if (end < 0 ? buf.length > max : end > max) {
+      this.reject('GL_ROUTER_HEADERS_TOO_LARGE', 'request head too large');
+      return undefined;
+    }
+    if (end < 0) return undefined;
+    let head: RequestHead;
+    try {
+      head = parseRequestHead(buf, end);
+    } catch (err) {
+      this.reject('GL_ROUTER_BAD_REQUEST', (err as Error).message);
+      return undefined;
+    }
+    if (head.contentLength > this.plane.limits.maxBodyBytes) {
+      this.reject('GL_ROUTER_BODY_TOO_LARGE', 'request body too large');
+      return undefined;
+    }
+    this.pending = end < buf.length ? buf.subarray(end) : null;
+    return head;
+  }
+
+  /** Refuse a request before it reached any color, and close (its body boundary is unknown). */
+  private reject(code: RouterErrorCode, message: string): void {
+    const kind: ErrorKind = code === 'GL_ROUTER_BODY_TOO_LARGE' ? 'too_large' : 'bad_request';
+    this.plane.metrics.error('none', kind);
+    this.state = State.Closed;
+    this.pending = null;
+    this.socket.end(errorResponse(code, message, true));
+  }
+
+  private dispatch(head: RequestHead): void {
+    const plane = this.plane;
+    const now = plane.clock.now;
+    const color = plane.route(head);
+    const pool = plane.pool(color);
+    const backend = pool.pick(now);
+    this.req = head;
+    this.color = color;
+    this.generation = plane.generation();
+    this.pool = pool;
+    this.t0 = performance.now();
+    this.upstreamActivity = now;
+    this.reqFramer = head.chunked
+      ? new BodyFramer('chunked')
+      : new BodyFramer(head.contentLength > 0 ? 'length' : 'none', Math.max(0, head.contentLength));
+    this.state = this.reqFramer.done ? State.Wait : State.Body;
+    pool.begin();
+    if (!backend) {
+      this.backend = null;
+      this.respondFailure('GL_ROUTER_NO_BACKENDS', `no backend for color ${color}`, 'no_backend');
+      return;
+    }
+    const lines = upstreamHeaderLines(head, this.remote, `${backend.host}:${backend.port}`, false);
+    if (plane.pool(color === 'blue' ? 'green' : 'blue').backends.length > 0 && plane.shadow.sample()) {
+      this.startCapture(head);
+    }
+    this.replay = [`${head.method} ${head.target} HTTP/1.1\r\n${lines}\r\n`];
+    this.replayBytes = this.replay[0].length;
+    if (this.pending && this.state === State.Body) {
+      // head and the body bytes already here leave in one segment (a POST /predict is one packet)
+      this.startOn(backend, true);
+      const conn = this.conn!;
+      const p = this.pending;
+      this.pending = null;
+      const rest = this.feedBody(p);
+      conn.socket.uncork();
+      if (rest) this.hold(rest);
+      return;
+    }
+    this.startOn(backend, false);
+    if (this.state === State.Wait) {
+      this.requestComplete();
+    }
+  }
+
+  private startCapture(head: RequestHead): void {
+    const framingFree = upstreamHeaderLines(head, this.remote, 'shadow', true);
+    const id = fieldValue(head, 'x-request-id');
+    this.capture = new ShadowCapture(this.plane.shadow, head.method, head.target, framingFree, id);
+    const cap = this.capture;
+    this.reqFramer!.capture((p) => cap.addRequest(p));
+  }
+
+  /** Send what we have of the request to `backend` (first try or retry). */
+  private startOn(backend: Backend, cork: boolean): void {
+    this.backend = backend;
+    backend.inFlight++;
+    const conn = backend.acquire();
+    conn.handler = this;
+    this.conn = conn;
+    if (cork) conn.socket.cork();
+    const replay = this.replay!;
+    for (let i = 0; i < replay.length; i++) conn.write(replay[i]);
+  }
+
+  private feedBody(buf: Buffer): Buffer | null {
+    const f = this.reqFramer!;
+    let n: number;
+    try {
+      n = f.consume(buf, 0);
+    } catch {
+      this.requestFailed('GL_ROUTER_BAD_REQUEST', 'malformed chunked request body', 'bad_request');
+      return null;
+    }
+    if (f.payloadBytes > this.plane.limits.maxBodyBytes) {
+      this.requestFailed('GL_ROUTER_BODY_TOO_LARGE', 'request body too large', 'too_large');
+      return null;
+    }
+    if (n > 0) this.sendBody(n === buf.length ? buf : buf.subarray(0, n));
+    if (f.done && this.state === State.Body) {
+      this.state = State.Wait;
+      this.requestComplete();
+    }
+    return n < buf.length ? buf.subarray(n) : null;
+  }
+
+  private sendBody(slice: Buffer): void {
+    this.upstreamActivity = this.plane.clock.now;
+    if (this.replay) {
+      this.replayBytes += slice.length;
+      if (this.replayBytes > MAX_REPLAY) this.replay = null;
+      else this.replay.push(slice);
+    }
+    if (this.conn && !this.conn.write(slice)) this.socket.pause();
+  }
+
+  private requestComplete(): void {
+    if (this.capture) {
+      const other: Color = this.color === 'blue' ? 'green' : 'blue';
+      this.capture.requestComplete(this.plane.pool(other));
+    }
+  }
+
+  onUpstreamDrain(): void {
+    if (this.state === State.Body) this.socket.resume();
+  }
+
+  onUpstreamData(chunk: Buffer): void {
+    this.upstreamActivity = this.plane.clock.now;
+    if (this.res) {
+      this.relayBody(chunk, 0);
+      return;
+    }
+    this.resBuf = this.resBuf ? Buffer.concat([this.resBuf, chunk]) : chunk;
+    this.readResponseHead();
+  }
+
+  private readResponseHead(): void {
+    for (;;) {
+      const buf = this.resBuf!;
+      const end = headEnd(buf);
+      if (end < 0) {
+        if (buf.length > this.plane.limits.maxHeadBytes * 4)
+          this.upstreamFailed('bad_response', 'response head too large');
+        return;
+      }
+      let res: ResponseHead;
+      try {
+        res = parseResponseHead(buf, end);
+      } catch (err) {
+        this.upstreamFailed('bad_response', (err as Error).message);
+        return;
+      }
+      if (res.status >= 200) {
+        this.startResponse(res, buf, end);
+        return;
+      }
+      if (res.status === 101) {
+        this.upstreamFailed('bad_response', 'unexpected protocol switch');
+        return;
+      }
+      // interim responses (100 Continue, 103 Early Hints) pass through to HTTP/1.1 clients (RFC 9110 §15.2)
+      if (this.req!.minor === 1) this.socket.write(buf.subarray(0, end));
+      if (end === buf.length) {
+        this.resBuf = null;
+        return;
+      }
+      this.resBuf = buf.subarray(end);
+    }
+  }
+
+  private startResponse(res: ResponseHead, buf: Buffer, end: number): void {
+    this.resBuf = null;
+    this.res = res;
+    this.replay = null; // a response has started: the request is never re-sent
+    const req = this.req!;
+    let framer: BodyFramer;
+    if (req.method === 'HEAD' || res.status === 204 || res.status === 304) framer = new BodyFramer('none');
+    else if (res.chunked) framer = new BodyFramer('chunked');
+    else if (res.otherEncoding || res.contentLength < 0) framer = new BodyFramer('close');
+    else framer = new BodyFramer('length', res.contentLength);
+    this.resFramer = framer;
+    if (this.capture) {
+      const cap = this.capture;
+      framer.capture((p) => cap.addResponse(p));
+    }
+    this.closeAfter = req.close || framer.framing === 'close' || this.clientEnded;
+    const head = clientResponseHead(res, this.color, this.generation, this.closeAfter, req.minor === 0);
+    let n: number;
+    try {
+      n = framer.consume(buf, end);
+    } catch (err) {
+      this.upstreamFailed('bad_response', (err as Error).message);
+      return;
+    }
+    this.headSent = true;
+    if (!this.writeHead(head, buf, end, n)) this.conn?.socket.pause();
+    if (end + n < buf.length) this.upstreamGarbage = true;
+    if (framer.done) this.finish();
+  }
+
+  /**
+   * Write the response head and the first body bytes in one syscall: a small body rides in the
+   * same latin1 string (node writes strings without an intermediate Buffer); a large one is corked.
+   */
+  private writeHead(head: string, buf: Buffer, start: number, n: number): boolean {
+    const socket = this.socket;
+    if (n === 0) return socket.write(head, 'latin1');
+    if (n <= 4096) return socket.write(head + buf.toString('latin1', start, start + n), 'latin1');
+    socket.cork();
+    socket.write(head, 'latin1');
+    const ok = socket.write(buf.subarray(start, start + n));
+    socket.uncork();
+    return ok;
+  }
+
+  private relayBody(chunk: Buffer, offset: number): void {
+    const f = this.resFramer!;
+    let n: number;
+    try {
+      n = f.consume(chunk, offset);
+    } catch (err) {
+      this.upstreamFailed('bad_response', (err as Error).message);
+      return;
+    }
+    if (n > 0 && !this.socket.write(n === chunk.length ? chunk : chunk.subarray(offset, offset + n))) {
+      this.conn?.socket.pause();
+    }
+    if (offset + n < chunk.length) this.upstreamGarbage = true;
+    if (f.done) this.finish();
+  }
+
+  onUpstreamClose(err: Error | undefined, connected: boolean): void {
+    const conn = this.conn;
+    this.conn = null;
+    if (this.res && this.resFramer!.framing === 'close') {
+      this.finish();
+      return;
+    }
+    if (!connected) {
+      this.upstreamFailed('connect', err?.message ?? 'connect failed', conn);
+      return;
+    }
+    this.upstreamFailed('upstream_reset', err?.message ?? 'upstream closed the connection', conn);
+  }
+
+  /** The response is complete. */
+  private finish(): void {
+    const res = this.res!;
+    const backend = this.backend!;
+    backend.inFlight--;
+    backend.recordStatus(res.status, this.plane.clock.now);
+    const reqDone = this.reqFramer!.done;
+    const conn = this.conn;
+    this.conn = null;
+    if (conn) {
+      const reusable = reqDone && !res.close && this.resFramer!.framing !== 'close' && !this.upstreamGarbage;
+      if (reusable) {
+        if (conn.socket.isPaused()) conn.socket.resume();
+        backend.release(conn);
+      } else {
+        conn.destroy();
+      }
+    }
+    if (!reqDone) this.closeAfter = true;
+    this.endExchange(res.status, null);
+  }
+
+  /** A request-side failure mid-exchange (bad chunked framing, over the size limit). */
+  private requestFailed(code: RouterErrorCode, message: string, kind: ErrorKind): void {
+    this.conn?.destroy();
+    this.conn = null;
+    if (this.backend) this.backend.inFlight--;
+    this.closeAfter = true;
+    if (this.headSent) {
+      this.socket.destroy();
+      this.endExchange(this.res!.status, kind);
+    } else {
+      this.socket.write(errorResponse(code, message, true));
+      this.endExchange(code === 'GL_ROUTER_BODY_TOO_LARGE' ? 413 : 400, kind);
+    }
+  }
+
+  private canRetry(kind: ErrorKind, conn: UpstreamConn | null | undefined): boolean {
+    if (this.res || !this.replay || this.state === State.Closed) return false;
+    if (kind === 'connect') return true;
+    // a pooled connection the upstream closed just as we reused it: nothing was processed
+    const stale = kind === 'upstream_reset' && !!conn && conn.uses > 0 && !this.resBuf && !this.staleRetried;
+    return stale && this.state === State.Wait && IDEMPOTENT.has(this.req!.method);
+  }
+
+  private upstreamFailed(kind: ErrorKind, message: string, conn: UpstreamConn | null = this.conn): void {
+    if (this.state !== State.Body && this.state !== State.Wait) return;
+    this.conn?.destroy();
+    this.conn = null;
+    const backend = this.backend!;
+    const now = Date.now();
+    backend.inFlight--;
+    if (kind === 'connect') backend.markDown(now);
+    else if (kind !== 'timeout' || !this.res) backend.recordStatus(502, now);
+    if (this.canRetry(kind, conn)) {
+      if (kind === 'connect') {
+        this.tried ??= new Set();
+        this.tried.add(backend);
+        // retries stay on the SAME color: a request must never silently cross to the other model
+        const next = this.pool!.pick(now, this.tried);
+        if (next) {
+          this.startOn(next, false);
+          return;
+        }
+      } else {
+        this.staleRetried = true;
+        this.startOn(backend, false);
+        return;
+      }
+    }
+    if (this.headSent) {
+      this.closeAfter = true;
+      this.socket.destroy();
+      this.endExchange(this.res!.status, kind);
+      return;
+    }
+    const code: RouterErrorCode =
+      kind === 'timeout'
+        ? 'GL_ROUTER_UPSTREAM_TIMEOUT'
+        : kind === 'bad_response'
+          ? 'GL_ROUTER_UPSTREAM_BAD_RESPONSE'
+          : 'GL_ROUTER_UPSTREAM_UNAVAILABLE';
+    this.respondFailure(code, `${this.color} upstream: ${message}`, kind);
+  }
+
+  /** Answer the client with a router error in place of the upstream response. */
+  private respondFailure(code: RouterErrorCode, message: string, kind: ErrorKind): void {
+    // if the request body has not fully arrived we cannot find the next request: close
+    const close = this.state === State.Body || this.req!.close || this.clientEnded;
+    this.closeAfter = close;
+    this.socket.write(errorResponse(code, message, close));
+    this.endExchange(
+      code === 'GL_ROUTER_UPSTREAM_TIMEOUT' ? 504 : code === 'GL_ROUTER_NO_BACKENDS' ? 503 : 502,
+      kind,
+    );
+  }
+
+  private endExchange(status: number, kind: ErrorKind | null): void {
+    const seconds = (performance.now() - this.t0) / 1000;
+    const color = this.color;
+    const { metrics } = this.plane;
+    metrics.request(color, status, seconds);
+    const pool = this.pool!;
+    if (kind) {
+      metrics.error(color, kind);
+      pool.errors++;
+    }
+    const capture = this.capture;
+    if (capture) {
+      if (kind || !this.res) capture.abandon();
+      else capture.primaryDone(color, status, seconds * 1000, fieldValue(this.res, 'x-model-version'));
+    }
+    this.req = null;
+    this.reqFramer = null;
+    this.pool = null;
+    this.backend = null;
+    this.replay = null;
+    this.tried = null;
+    this.staleRetried = false;
+    this.res = null;
+    this.resBuf = null;
+    this.resFramer = null;
+    this.headSent = false;
+    this.upstreamGarbage = false;
+    this.capture = null;
+    pool.end();
+    if (this.state === State.Closed) return;
+    if (this.closeAfter || this.clientEnded) {
+      this.state = State.Closed;
+      this.socket.end();
+      return;
+    }
+    this.closeAfter = false;
+    this.state = State.Idle;
+    this.lastActivity = this.plane.clock.now;
+    if (this.socket.isPaused()) this.socket.resume();
+    // pipelined requests continue on a fresh stack (an error answered synchronously could otherwise recurse)
+    if (this.pending) process.nextTick(() => this.processPending());
+  }
+}

@@ -1,0 +1,73 @@
+import type { Color } from '../spec/types.js';
+import { isHopByHop } from './hop-by-hop.js';
+import { type RequestHead, type ResponseHead, valueAt } from './http-head.js';
+
+/**
+ * The upstream request head's field block: the client's fields minus hop-by-hop ones (RFC 9110
+ * §7.6.1), plus X-Forwarded-For/-Proto. Built from slices of the original head text, so an
+ * ordinary request costs a couple of string slices. Transfer-Encoding and Content-Length are kept
+ * because the body bytes are relayed unchanged; a shadow copy, which re-frames the body, passes
+ * `framingFree` to drop them.
+ */
+export function upstreamHeaderLines(
+  head: RequestHead,
+  clientAddress: string,
+  defaultHost: string,
+  framingFree: boolean,
+): string {
+  const s = head.text;
+  const n = head.names.length;
+  let out = '';
+  let runStart = head.fieldsStart;
+  let xff: string | undefined;
+  let hasHost = false;
+  const listed = head.connection;
+  for (let i = 0; i < n; i++) {
+    const name = head.names[i];
+    const drop =
+      isHopByHop(name, listed) ||
+      name === 'x-forwarded-for' ||
+      (framingFree && (name === 'content-length' || name === 'transfer-encoding' || name === 'expect'));
+    if (name === 'host') hasHost = true;
+    if (!drop) continue;
+    if (name === 'x-forwarded-for')
+      xff = xff === undefined ? valueAt(head, i) : `${xff}, ${valueAt(head, i)}`;
+    out += s.slice(runStart, head.starts[i]);
+    runStart = head.ends[i];
+  }
+  out += s.slice(runStart, s.length - 2);
+  // HTTP/1.0 clients may omit Host; HTTP/1.1 upstreams require it (RFC 9112 §3.2)
+  if (!hasHost) out += `host: ${defaultHost}\r\n`;
+  out += `x-forwarded-for: ${xff === undefined ? clientAddress : `${xff}, ${clientAddress}`}\r\nx-forwarded-proto: http\r\n`;
+  return out;
+}
+
+/**
+ * The head sent to the client: the upstream's head minus hop-by-hop fields and minus any
+ * x-greenlight-* an upstream set (only this router may claim a color), then the color and
+ * generation that served the request. Untouched runs of fields are copied as one slice.
+ */
+export function clientResponseHead(
+  res: ResponseHead,
+  color: Color,
+  generation: number,
+  close: boolean,
+  http10KeepAlive: boolean,
+): string {
+  const s = res.text;
+  const lineEnd = s.indexOf('\r\n');
+  let out = res.minor === 1 ? '' : `HTTP/1.1${s.slice(8, lineEnd)}`;
+  let runStart = res.minor === 1 ? 0 : lineEnd;
+  const listed = res.connection;
+  for (let i = 0; i < res.names.length; i++) {
+    const name = res.names[i];
+    if (!isHopByHop(name, listed) && !name.startsWith('x-greenlight-')) continue;
+    out += s.slice(runStart, res.starts[i]);
+    runStart = res.ends[i];
+  }
+  out += s.slice(runStart, s.length - 2);
+  out += `x-greenlight-color: ${color}\r\nx-greenlight-generation: ${generation}\r\n`;
+  if (close) out += 'connection: close\r\n';
+  else if (http10KeepAlive) out += 'connection: keep-alive\r\n';
+  return `${out}\r\n`;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { HeadError, headEnd, parseRequestHead, parseResponseHead } from './http-head.js';
+
+const req = (s: string) => {
+  const b = Buffer.from(s, 'latin1');
+  return parseRequestHead(b, headEnd(b));
+};
+const res = (s: string) => {
+  const b = Buffer.from(s, 'latin1');
+  return parseResponseHead(b, headEnd(b));
+};
+
+describe('http heads', () => {
+  it('parses a request head with framing and connection semantics', () => {
+    const h = req(
+      'POST /p?q=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nConnection: close, X-A\r\n\r\nabc',
+    );
+    expect(h).toMatchObject({
+      method: 'POST',
+      target: '/p?q=1',
+      minor: 1,
+      contentLength: 3,
+      chunked: false,
+      close: true,
+    });
+    expect(h.connection).toEqual(['close', 'x-a']);
+    expect(req('GET / HTTP/1.0\r\n\r\n').close).toBe(true);
+    expect(req('GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n').close).toBe(false);
+    expect(req('POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n').chunked).toBe(true);
+    expect(req('POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n').contentLength).toBe(3);
+  });
+
+  it.each([
+    'GET  / HTTP/1.1\r\n\r\n',
+    'GET / HTTP/2\r\n\r\n',
+    'GET /a b HTTP/1.1\r\n\r\n',
+    'GET / HTTP/1.1\r\nBad Name: x\r\n\r\n',
+    'GET / HTTP/1.1\r\n: x\r\n\r\n',
+    'GET / HTTP/1.1\r\nA: b\nC: d\r\n\r\n',
+    'POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n',
+    'POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n',
+    'POST / HTTP/1.1\r\nContent-Length: 1e3\r\n\r\n',
+  ])('rejects %j', (s) => {
+    expect(() => req(s)).toThrow(HeadError);
+  });
+
+  it('parses response heads and their framing', () => {
+    expect(res('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n')).toMatchObject({
+      status: 200,
+      contentLength: 2,
+    });
+    expect(res('HTTP/1.1 204\r\n\r\n')).toMatchObject({ status: 204 });
+    expect(res('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n').chunked).toBe(true);
+    expect(res('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n').otherEncoding).toBe(true);
+    expect(res('HTTP/1.0 200 OK\r\n\r\n').close).toBe(true);
+    expect(() => res('HTTP/1.1 2000 OK\r\n\r\n')).toThrow(HeadError);
+    expect(() => res('SSH-2.0\r\n\r\n')).toThrow(HeadError);
+  });
+});

@@ -1,0 +1,65 @@
+import net from 'node:net';
+
+/** What an upstream connection reports to the exchange currently using it. */
+export interface UpstreamHandler {
+  onUpstreamData(chunk: Buffer): void;
+  onUpstreamDrain(): void;
+  /** The socket failed or closed. `connected` = it had completed the TCP handshake. */
+  onUpstreamClose(err: Error | undefined, connected: boolean): void;
+}
+
+/**
+ * One TCP connection to a backend, reused across requests (keep-alive). Listeners are attached
+ * once for the socket's life and dispatch to whichever exchange holds it, so reuse costs no
+ * listener churn on the hot path.
+ */
+export class UpstreamConn {
+  readonly socket: net.Socket;
+  handler: UpstreamHandler | null = null;
+  connected = false;
+  /** Requests this connection has carried; > 0 means a failure may be a stale keep-alive race. */
+  uses = 0;
+  private closed = false;
+  private error: Error | undefined;
+
+  constructor(
+    host: string,
+    port: number,
+    private readonly onGone: (conn: UpstreamConn) => void,
+  ) {
+    this.socket = net.connect({ host, port, noDelay: true });
+    this.socket.on('connect', () => {
+      this.connected = true;
+    });
+    this.socket.on('data', (chunk: Buffer) => {
+      if (this.handler) this.handler.onUpstreamData(chunk);
+      // bytes from an idle upstream are a protocol violation: the connection cannot be trusted
+      else this.destroy();
+    });
+    this.socket.on('drain', () => this.handler?.onUpstreamDrain());
+    this.socket.on('end', () => this.socket.end());
+    this.socket.on('error', (err) => {
+      this.error = err;
+    });
+    this.socket.on('close', () => {
+      this.closed = true;
+      this.onGone(this);
+      const h = this.handler;
+      this.handler = null;
+      h?.onUpstreamClose(this.error ?? new Error('upstream closed the connection'), this.connected);
+    });
+  }
+
+  get alive(): boolean {
+    return !this.closed && !this.socket.destroyed;
+  }
+
+  write(data: Buffer | string): boolean {
+    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+  }
+
+  destroy(): void {
+    this.handler = null;
+    this.socket.destroy();
+  }
+}
