@@ -40,7 +40,7 @@ function fakeModel(delayMs: number, failOn?: string): LoadedModel {
 async function until<T>(
   what: string,
   fn: () => Promise<T | undefined>,
-  attempts = 100,
+  attempts = 200,
   everyMs = 250,
 ): Promise<T> {
   for (let i = 0; i < attempts; i++) {
@@ -129,9 +129,10 @@ describe.skipIf(!hasPrometheus)('PrometheusSignalSource against a real Prometheu
   });
 
   it('reads latency, counts, errors, replicas and score bins of each color', async () => {
-    const source = new PrometheusSignalSource({ url: prometheus!.url });
-    // Wait until a scrape after the last request has landed in both colors.
+    // Wait until a scrape after the last request has landed in both colors. A fresh source per
+    // look: a source reports counts new since its previous read, and this asks for the window.
     const [g, b] = await until('both colors scraped after the traffic', async () => {
+      const source = new PrometheusSignalSource({ url: prometheus!.url });
       const g = await source.read('spam', 'green', 60);
       const b = await source.read('spam', 'blue', 60);
       return (g.requests ?? 0) >= sent.green && (b.requests ?? 0) >= sent.blue ? [g, b] : undefined;
