@@ -21,11 +21,19 @@ export function parseArgs<O extends Options>(argv: string[], options: O, allowPo
 }
 
 /** Parse a flag as a whole number in [min, max], naming the flag when it is not. */
-export function intFlag(name: string, value: string | undefined, fallback: number, min = 0, max = 65535): number {
+export function intFlag(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 0,
+  max = 65535,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} expects a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--${name} expects a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }

@@ -35,7 +35,7 @@ async function printHelp(): Promise<void> {
     const cmd = await load(name);
     lines.push(`  ${name.replace('-', ' ').padEnd(16)} ${cmd.summary}`);
   }
-  lines.push('', 'Run `greenlight COMMAND --help` for a command\'s flags.');
+  lines.push('', "Run `greenlight COMMAND --help` for a command's flags.");
   console.log(lines.join('\n'));
 }
 

@@ -41,15 +41,9 @@ function fixedWidth(value: onnxProto.onnx.IValueInfoProto | undefined): number |
   return d === undefined || d === null ? undefined : Number(d);
 }
 
-/**
- * Read an ONNX model file and the greenlight metadata it carries (`greenlight.features`,
- * `greenlight.labels`, `greenlight.version`). Throws GreenlightError `GL_MODEL_NOT_FOUND` when the
- * file cannot be read and `GL_MODEL_INVALID` (one-line reason) when it is not a usable model.
- */
-export async function readModelInfo(path: string): Promise<ModelInfo> {
-  let bytes: Uint8Array;
+async function readModelBytes(path: string): Promise<Uint8Array> {
   try {
-    bytes = new Uint8Array(await readFile(path));
+    return new Uint8Array(await readFile(path));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -57,6 +51,15 @@ export async function readModelInfo(path: string): Promise<ModelInfo> {
     }
     throw invalid(path, `cannot read it (${code ?? (err as Error).message})`, err);
   }
+}
+
+/**
+ * Read an ONNX model file and the greenlight metadata it carries (`greenlight.features`,
+ * `greenlight.labels`, `greenlight.version`). Throws GreenlightError `GL_MODEL_NOT_FOUND` when the
+ * file cannot be read and `GL_MODEL_INVALID` (one-line reason) when it is not a usable model.
+ */
+export async function readModelInfo(path: string): Promise<ModelInfo> {
+  const bytes = await readModelBytes(path);
   if (bytes.length === 0) throw invalid(path, 'the file is empty');
   const model = decode(path, bytes);
   const inputName = model.graph?.input?.length === 1 ? model.graph.input[0].name : undefined;

@@ -1,8 +1,10 @@
-import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Absolute path of the compiled launcher; tests spawn the real CLI, as users do. */
-export const CLI = fileURLToPath(new URL('../../bin/greenlight.js', import.meta.url).href.replace('/dist/', '/'));
+export const CLI = fileURLToPath(
+  new URL('../../bin/greenlight.js', import.meta.url).href.replace('/dist/', '/'),
+);
 
 /** Repository root (works from src/ under vitest and from dist/src/ when compiled). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url).href.replace('/dist/', '/'));

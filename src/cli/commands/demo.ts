@@ -4,9 +4,11 @@ export const summary = 'the end-to-end demo behind `npm start`: v1 → v2 (valid
 export const usage = `greenlight demo [--once] [--port 7070] [--traffic-port 8080] [--rate 20] [--data-dir D]
 
 Builds the example models if missing, starts the control plane with blue = spam-v1, sends live traffic
-from the held-out e-mails through the router, deploys spam-v2 through the whole pipeline (shadow
-validation on live traffic, switch, a short observation window), then deploys spam-v3-regressed and
-shows it rejected with the active color untouched. Keeps serving until Ctrl-C.
+from the held-out e-mails through the router, applies examples/demo-spam-v2.yaml (spam-v2 through the
+whole pipeline: validation against v1, switch, a short observation window), then
+examples/demo-spam-v3-regressed.yaml and shows spam-v3-regressed rejected with the active color
+untouched. It only applies specs: a rollout that ends otherwise, or waits for an operator, stops the
+demo with exit 1. Keeps serving until Ctrl-C.
   --once   exit after both rollouts: 0 when they ended as expected, 1 otherwise
   --rate   users' requests per second (default 20)
 Busy default ports are replaced by free ones. State goes to a temporary directory unless --data-dir.`;

@@ -7,6 +7,8 @@ export async function run(argv: string[]): Promise<number> {
   const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
-  console.log(argv.includes('--json') ? JSON.stringify({ version: pkg.version }) : `greenlight ${pkg.version}`);
+  console.log(
+    argv.includes('--json') ? JSON.stringify({ version: pkg.version }) : `greenlight ${pkg.version}`,
+  );
   return 0;
 }
