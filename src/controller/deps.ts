@@ -2,6 +2,7 @@ import type { ControllerMetrics } from '../metrics/controller-metrics.js';
 import type { SignalSource } from '../metrics/types.js';
 import type { Platform } from '../platform/types.js';
 import type { RouterControl } from '../router/types.js';
+import { abortableSleep } from '../sleep.js';
 import type { Store } from '../store/types.js';
 import type { ValidateFn } from './validate-input.js';
 
@@ -56,15 +57,5 @@ export interface ControllerOptions {
 /** The real clock. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
+  sleep: abortableSleep,
 };

@@ -1,3 +1,5 @@
+import { abortableSleep } from '../sleep.js';
+
 /** Time as the validation engine sees it; injected so tests of waits and deadlines run in milliseconds. */
 export interface Clock {
   /** Milliseconds, monotonic enough for deadlines. */
@@ -10,16 +12,6 @@ export interface Clock {
 export function systemClock(): Clock {
   return {
     now: () => performance.now(),
-    sleep: (ms, signal) =>
-      new Promise((resolve) => {
-        if (signal?.aborted) return resolve();
-        const t = setTimeout(done, ms);
-        function done() {
-          clearTimeout(t);
-          signal?.removeEventListener('abort', done);
-          resolve();
-        }
-        signal?.addEventListener('abort', done, { once: true });
-      }),
+    sleep: abortableSleep,
   };
 }
