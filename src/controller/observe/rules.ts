@@ -1,6 +1,6 @@
 import type { ColorSignals } from '../../metrics/types.js';
 import type { ObservationRulesSpec } from '../../spec/types.js';
-import { psi } from './psi.js';
+import { psiFromCounts } from '../../validation/stats/psi.js';
 import { RULE_NAMES, type RuleName, type RuleState } from './rule-state.js';
 
 /** Fewer candidate predictions than this since the switch is "no data" for the confidence rule. */
@@ -44,9 +44,11 @@ function measure(rule: RuleName, rules: ObservationRulesSpec, input: RuleInputs)
       const base = input.baseline?.scoreBins ?? null;
       const cur = input.candidateScoreBins;
       const n = cur?.reduce((a, b) => a + b, 0) ?? 0;
-      if (!base || !cur || base.length !== cur.length || n < MIN_CONFIDENCE_SAMPLES)
+      const baseN = base?.reduce((a, b) => a + b, 0) ?? 0;
+      if (!base || !cur || base.length !== cur.length || n < MIN_CONFIDENCE_SAMPLES || baseN === 0)
         return { measured: null, threshold: t, breached: false };
-      const value = psi(base, cur);
+      // The same PSI as the distribution gate (validation/stats/psi.ts).
+      const value = psiFromCounts(base, cur);
       if (!Number.isFinite(value)) return { measured: null, threshold: t, breached: false };
       return { measured: value, threshold: t, breached: value > t };
     }
