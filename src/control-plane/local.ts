@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createController } from '../controller/controller.js';
 import { type Logger, systemClock } from '../controller/deps.js';
 import { createPlatformSignalSource } from '../controller/signals/metrics-source.js';
+import { createValidate } from '../controller/validate-adapter.js';
 import type { ValidateFn } from '../controller/validate-input.js';
 import { createControllerMetrics } from '../metrics/controller-metrics.js';
 import { selectSignalSource } from '../metrics/signal-source-selector.js';
@@ -11,10 +12,11 @@ import type { Platform } from '../platform/types.js';
 import { RouterAdminClient } from '../router/admin-client.js';
 import { COLORS } from '../spec/types.js';
 import type { Store } from '../store/types.js';
+import { readSamples } from '../validation/pairs/samples-file.js';
+import { runValidation } from '../validation/run.js';
 import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane.js';
 import { keepReplicas } from './replica-keeper.js';
 import { loadLocalSpec, parseLocalSpec } from './spec-io.js';
-import { createValidate } from './validate-adapter.js';
 
 export interface LocalControlPlaneOptions {
   dataDir: string;
@@ -97,7 +99,7 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
     log,
     startController: async ({ store, dataPlane }) => {
       const router = new RouterAdminClient(dataPlane.adminUrl, dataPlane.adminToken);
-      const validate: ValidateFn = createValidate();
+      const validate: ValidateFn = createValidate({ runValidation, readSamples, metrics });
       // Observation reads the router's and the replicas' /metrics, or Prometheus when a spec says so.
       const signals: SignalSource = selectSignalSource({
         inProcess: createPlatformSignalSource(platformFor(store), {

@@ -1,11 +1,13 @@
+import { Registry } from 'prom-client';
 import { expect, it } from 'vitest';
+import { createControllerMetrics } from '../metrics/controller-metrics.js';
 import { createFakePlatform } from '../platform/fake/fake-platform.js';
 import type { ValidationInput } from '../validation/run.js';
 import { createFakeRouter } from './testing/fake-router.js';
 import { gate } from './testing/harness.js';
 import { testSpec } from './testing/spec.js';
-import { createValidate } from './validate-adapter.js';
-import type { ValidationProgress } from './validate-input.js';
+import { createValidate, type ValidateAdapterDeps } from './validate-adapter.js';
+import type { ValidateInput, ValidationProgress } from './validate-input.js';
 
 it('maps the controller’s validate input onto runValidation and its progress back', async () => {
   const seen: ValidationInput[] = [];
@@ -61,4 +63,78 @@ it('maps the controller’s validate input onto runValidation and its progress b
   });
   expect(progress.map((p) => p.kind)).toEqual(['message', 'samples', 'gate']);
   expect(progress[1]).toEqual({ kind: 'samples', compared: 10, target: 150 });
+});
+
+function input(overrides: Partial<ValidateInput> = {}): ValidateInput {
+  const spec = testSpec();
+  spec.validation.samples = '/data/samples.jsonl';
+  return {
+    deployment: 'spam',
+    validation: spec.validation,
+    baselineColor: 'blue',
+    candidateColor: 'green',
+    baselineUrls: ['http://b'],
+    candidateUrls: ['http://g'],
+    baselineVersion: 'v1',
+    candidateVersion: 'v2',
+    pairSource: 'shadow',
+    router: createFakeRouter(),
+    shadowSince: 7,
+    platform: createFakePlatform(),
+    onProgress: () => {},
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+it('reads the samples for the latency gate even when pairs come from shadow traffic only', async () => {
+  const seen: ValidationInput[] = [];
+  const validate = createValidate({
+    readSamples: async () => [{ text: 'for the latency gate' }],
+    runValidation: async (i) => {
+      seen.push(i);
+      return [];
+    },
+  });
+  await validate(input({ pairSource: 'shadow' }));
+  expect(seen[0]).toMatchObject({
+    samples: [{ text: 'for the latency gate' }],
+    shadowSince: 7,
+    spec: { source: 'shadow' },
+  });
+  const noFile = input();
+  noFile.validation.samples = undefined;
+  await validate(noFile);
+  expect(seen[1]?.samples).toBeUndefined();
+});
+
+async function pairsTotal(registry: Registry, outcome: string): Promise<number> {
+  const metric = await registry.getSingleMetric('greenlight_shadow_pairs_total')?.get();
+  return (
+    metric?.values.find((v) => v.labels.outcome === outcome && v.labels.deployment === 'spam')?.value ?? 0
+  );
+}
+
+it('counts each compared pair once in greenlight_shadow_pairs_total from the cumulative progress', async () => {
+  const registry = new Registry();
+  const metrics = createControllerMetrics(registry);
+  const events: [number, number][] = [
+    [1, 1],
+    [2, 1],
+    [5, 4],
+    [5, 4], // a repeated report adds nothing
+    [9, 7],
+  ];
+  const runValidation: ValidateAdapterDeps['runValidation'] = async (i) => {
+    for (const [compared, agreed] of events) i.onProgress?.({ type: 'pairs', compared, agreed, cap: 400 });
+    return [];
+  };
+  const validate = createValidate({ readSamples: async () => [], runValidation, metrics });
+  await validate(input());
+  expect(await pairsTotal(registry, 'agreed')).toBe(7);
+  expect(await pairsTotal(registry, 'disagreed')).toBe(2);
+  // A second validation (a retry) starts its own cumulative count: its pairs are added.
+  await validate(input());
+  expect(await pairsTotal(registry, 'agreed')).toBe(14);
+  expect(await pairsTotal(registry, 'disagreed')).toBe(4);
 });

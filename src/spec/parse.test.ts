@@ -89,8 +89,27 @@ describe('the DESIGN.md local spec', () => {
     expect(example).toBe(block);
   });
 
+  it('the demo (`npm start`) applies it with only validation settings changed', () => {
+    const examples = join(ROOT, 'examples');
+    const read = (name: string) => parseSpec(readFileSync(join(examples, name), 'utf8'), examples);
+    const design = read('spam-classifier.yaml');
+    const demo = read('demo-spam-v2.yaml');
+    expect(demo.validation).toMatchObject({
+      shadowTrafficSampleSize: 400,
+      latency: { p95Ms: 250, maxRegressionRatio: 1.5 },
+    });
+    const { validation: demoValidation, ...demoRest } = demo;
+    const { validation: designValidation, ...designRest } = design;
+    expect(demoRest).toEqual(designRest);
+    expect({
+      ...demoValidation,
+      shadowTrafficSampleSize: designValidation.shadowTrafficSampleSize,
+      latency: designValidation.latency,
+    }).toEqual(designValidation);
+  });
+
   it('the second demo rollout puts the candidate in the idle slot (blue) with green active', () => {
-    const spec = parseSpec(readFileSync(join(ROOT, 'examples', 'spam-classifier-v3.yaml'), 'utf8'), '/e');
+    const spec = parseSpec(readFileSync(join(ROOT, 'examples', 'demo-spam-v3-regressed.yaml'), 'utf8'), '/e');
     expect(spec.blue).toMatchObject({
       modelVersion: 'v3-regressed',
       model: '/models/spam-v3-regressed.onnx',
