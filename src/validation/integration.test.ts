@@ -54,14 +54,23 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
 
 /**
  * The seed's defaults, except: a 300-pair cap (at 150 the v1→v2 pair is inconclusive: its first
- * 150 held-out e-mails agree 146/150, Wilson lower bound 0.942 < 0.95 — see docs/validation.md)
- * and a shorter load run to keep the suite lean.
+ * 150 held-out e-mails agree 146/150, Wilson lower bound 0.942 < 0.95 — see docs/validation.md),
+ * a shorter load run to keep the suite lean, and a latency regression ratio of 1.5 instead of the
+ * seed's 1.2: v2 runs v1's very graph, yet on a loaded 2-core CI machine, with other test files
+ * running beside this one, two identical models' P95s have differed by up to 1.22×; v3-slow
+ * measured 2.2–3.4× under the same load, so 1.5 still separates them (as the demo's spec does).
  */
 function spec(gates: ValidationSpec['gates']): ValidationSpec {
   const s = defaultValidationSpec();
   s.gates = gates;
   s.shadowTrafficSampleSize = 300;
-  s.latency = { ...s.latency, durationSeconds: 2, concurrency: 2, warmupRequests: 30 };
+  s.latency = {
+    ...s.latency,
+    durationSeconds: 2,
+    concurrency: 2,
+    warmupRequests: 30,
+    maxRegressionRatio: 1.5,
+  };
   s.healthCheckWaitSeconds = 5;
   return s;
 }
@@ -160,7 +169,7 @@ describe('validation of the example models served by greenlight serve', () => {
       }),
     );
     expect(r.latency.status, r.latency.summary).toBe('failed');
-    expect(r.latency.measured.ratio as number).toBeGreaterThan(1.2);
+    expect(r.latency.measured.ratio as number).toBeGreaterThan(1.5);
     expect(r.resources.status, r.resources.summary).toBe('failed');
   });
 
