@@ -121,13 +121,22 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         if (closed) return;
         closed = true;
         stopSupervisor();
-        await controller?.stop();
+        // A controller that fails to stop cleanly must not leave the data plane running when the
+        // operator asked to stop it too: each stage runs whatever the one before did.
+        try {
+          await controller?.stop();
+        } catch (err) {
+          log(`warn controller did not stop cleanly: ${(err as Error).message}`);
+        }
         // Event streams never end on their own; closing the server must not wait for them.
         srv.closeAllConnections();
         await new Promise<void>((r) => srv.close(() => r()));
-        if (o.stopReplicas) await o.stopReplicas();
-        if (o.stopDataPlane) await dataPlane.stop(10_000);
-        store.close();
+        try {
+          if (o.stopReplicas) await o.stopReplicas();
+        } finally {
+          if (o.stopDataPlane) await dataPlane.stop(10_000);
+          store.close();
+        }
       },
     };
   } catch (err) {

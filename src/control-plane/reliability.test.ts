@@ -236,7 +236,15 @@ describe('reliability under continuous load', () => {
       ...['blue', 'green'].flatMap((c) => replicasOf(c)?.replicas.map((r) => r.pid) ?? []),
     ];
     expect(pids.filter(isAlive).length).toBeGreaterThanOrEqual(2);
+    const child = up!;
+    const log: string[] = [];
+    child.stdout!.on('data', (d) => log.push(String(d)));
+    child.stderr!.on('data', (d) => log.push(String(d)));
     await stopUp('SIGTERM');
-    expect(pids.filter(isAlive)).toEqual([]);
+    const why = `up exited ${child.exitCode} (${child.signalCode}); its log:\n${log.join('')}`;
+    expect(child.exitCode, why).toBe(0);
+    // `up` waits for every stop it started; a process still exiting gets a short grace here.
+    for (let i = 0; i < 50 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pids.filter(isAlive), why).toEqual([]);
   }, 60_000);
 });
