@@ -16,12 +16,16 @@ export interface BackendOptions {
 export class Backend {
   readonly host: string;
   readonly port: number;
+  /** `host:port`, the Host of a forwarded request that has none (built once, not per request). */
+  readonly hostPort: string;
   health: BackendHealth = 'unknown';
   inFlight = 0;
   downAt = 0;
   removed = false;
   private failures = 0;
   private readonly idle: UpstreamConn[] = [];
+  /** Where this backend's connections read into (each read is copied out at once). */
+  private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
 
   constructor(
     readonly url: string,
@@ -31,6 +35,7 @@ export class Backend {
     if (u.protocol !== 'http:') throw new TypeError(`backend ${url}: only http:// is supported`);
     this.host = u.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(u.port || 80);
+    this.hostPort = `${this.host}:${this.port}`;
   }
 
   /** Usable for new traffic: not known to be down, or down long enough to deserve another try. */
@@ -49,7 +54,7 @@ export class Backend {
         return conn;
       }
     }
-    return new UpstreamConn(this.host, this.port, (c) => this.forget(c));
+    return new UpstreamConn(this.host, this.port, this.readBuffer, (c) => this.forget(c));
   }
 
   /** Return a connection after a complete exchange; it is closed instead when the pool is full. */

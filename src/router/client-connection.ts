@@ -68,6 +68,8 @@ export class ClientConnection implements UpstreamHandler {
   private upstreamGarbage = false;
   private t0 = 0;
   private capture: ShadowCapture | null = null;
+  /** The upstream request head, held back to leave in one write with the first body bytes. */
+  private heldHead: string | null = null;
 
   constructor(
     private readonly socket: net.Socket,
@@ -215,20 +217,20 @@ export class ClientConnection implements UpstreamHandler {
       this.respondFailure('GL_ROUTER_NO_BACKENDS', `no backend for color ${color}`, 'no_backend');
       return;
     }
-    const lines = upstreamHeaderLines(head, this.remote, `${backend.host}:${backend.port}`, false);
+    const lines = upstreamHeaderLines(head, this.remote, backend.hostPort, false);
     if (plane.pool(color === 'blue' ? 'green' : 'blue').backends.length > 0 && plane.shadow.sample()) {
       this.startCapture(head);
     }
     this.replay = [`${head.method} ${head.target} HTTP/1.1\r\n${lines}\r\n`];
     this.replayBytes = this.replay[0].length;
     if (this.pending && this.state === State.Body) {
-      // head and the body bytes already here leave in one segment (a POST /predict is one packet)
+      // head and the body bytes already here leave in one write (a POST /predict is one packet):
+      // the head is held back and goes out with the first body bytes (see sendBody)
       this.startOn(backend, true);
-      const conn = this.conn!;
       const p = this.pending;
       this.pending = null;
       const rest = this.feedBody(p);
-      conn.socket.uncork();
+      this.releaseHeldHead();
       if (rest) this.hold(rest);
       return;
     }
@@ -239,23 +241,35 @@ export class ClientConnection implements UpstreamHandler {
   }
 
   private startCapture(head: RequestHead): void {
-    const framingFree = upstreamHeaderLines(head, this.remote, 'shadow', true);
-    const id = fieldValue(head, 'x-request-id');
-    this.capture = new ShadowCapture(this.plane.shadow, head.method, head.target, framingFree, id);
+    this.capture = new ShadowCapture(this.plane.shadow, head, this.remote);
     const cap = this.capture;
     this.reqFramer!.capture((p) => cap.addRequest(p));
   }
 
-  /** Send what we have of the request to `backend` (first try or retry). */
-  private startOn(backend: Backend, cork: boolean): void {
+  /**
+   * Send what we have of the request to `backend` (first try or retry). `holdHead`: only the head
+   * is known yet and body bytes follow at once; sendBody writes the head together with them.
+   */
+  private startOn(backend: Backend, holdHead: boolean): void {
     this.backend = backend;
     backend.inFlight++;
     const conn = backend.acquire();
     conn.handler = this;
     this.conn = conn;
-    if (cork) conn.socket.cork();
     const replay = this.replay!;
+    if (holdHead) {
+      this.heldHead = replay[0] as string;
+      return;
+    }
     for (let i = 0; i < replay.length; i++) conn.write(replay[i]);
+  }
+
+  /** Write a head still held back (no body bytes took it along, or the exchange failed meanwhile). */
+  private releaseHeldHead(): void {
+    const head = this.heldHead;
+    if (head === null) return;
+    this.heldHead = null;
+    this.conn?.write(head);
   }
 
   private feedBody(buf: Buffer): Buffer | null {
@@ -286,7 +300,17 @@ export class ClientConnection implements UpstreamHandler {
       if (this.replayBytes > MAX_REPLAY) this.replay = null;
       else this.replay.push(slice);
     }
-    if (this.conn && !this.conn.write(slice)) this.socket.pause();
+    const conn = this.conn;
+    if (!conn) return;
+    const head = this.heldHead;
+    let ok: boolean;
+    if (head === null) {
+      ok = conn.write(slice);
+    } else {
+      this.heldHead = null;
+      ok = writeTogether(conn.socket, head, slice, 0, slice.length);
+    }
+    if (!ok) this.socket.pause();
   }
 
   private requestComplete(): void {
@@ -379,14 +403,8 @@ export class ClientConnection implements UpstreamHandler {
    * same latin1 string (node writes strings without an intermediate Buffer); a large one is corked.
    */
   private writeHead(head: string, buf: Buffer, start: number, n: number): boolean {
-    const socket = this.socket;
-    if (n === 0) return socket.write(head, 'latin1');
-    if (n <= 4096) return socket.write(head + buf.toString('latin1', start, start + n), 'latin1');
-    socket.cork();
-    socket.write(head, 'latin1');
-    const ok = socket.write(buf.subarray(start, start + n));
-    socket.uncork();
-    return ok;
+    if (n === 0) return this.socket.write(head, 'latin1');
+    return writeTogether(this.socket, head, buf, start, n);
   }
 
   private relayBody(chunk: Buffer, offset: number): void {
@@ -544,6 +562,7 @@ export class ClientConnection implements UpstreamHandler {
     this.headSent = false;
     this.upstreamGarbage = false;
     this.capture = null;
+    this.heldHead = null;
     pool.end();
     if (this.state === State.Closed) return;
     if (this.closeAfter || this.clientEnded) {
@@ -558,4 +577,18 @@ export class ClientConnection implements UpstreamHandler {
     // pipelined requests continue on a fresh stack (an error answered synchronously could otherwise recurse)
     if (this.pending) process.nextTick(() => this.processPending());
   }
+}
+
+/**
+ * Write a head and the first `n` body bytes of `buf` from `start` in one syscall: a small body
+ * rides in the same latin1 string (node writes strings without an intermediate Buffer, and one
+ * write avoids the writev path of a corked pair); a large one is corked.
+ */
+function writeTogether(socket: net.Socket, head: string, buf: Buffer, start: number, n: number): boolean {
+  if (n <= 4096) return socket.write(head + buf.toString('latin1', start, start + n), 'latin1');
+  socket.cork();
+  socket.write(head, 'latin1');
+  const ok = socket.write(buf.subarray(start, start + n));
+  socket.uncork();
+  return ok;
 }

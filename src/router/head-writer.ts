@@ -66,8 +66,23 @@ export function clientResponseHead(
     runStart = res.ends[i];
   }
   out += s.slice(runStart, s.length - 2);
-  out += `x-greenlight-color: ${color}\r\nx-greenlight-generation: ${generation}\r\n`;
+  out += greenlightFields(color, generation);
   if (close) out += 'connection: close\r\n';
   else if (http10KeepAlive) out += 'connection: keep-alive\r\n';
   return `${out}\r\n`;
+}
+
+/** The last color/generation fields built per color: they change only on a switch, not per request. */
+const lastFields: Record<Color, { generation: number; text: string }> = {
+  blue: { generation: -1, text: '' },
+  green: { generation: -1, text: '' },
+};
+
+function greenlightFields(color: Color, generation: number): string {
+  const last = lastFields[color];
+  if (last.generation !== generation) {
+    last.generation = generation;
+    last.text = `x-greenlight-color: ${color}\r\nx-greenlight-generation: ${generation}\r\n`;
+  }
+  return last.text;
 }

@@ -35,5 +35,28 @@ export function connectionTokens(value: string | undefined): string[] {
 
 /** True when a field must be dropped at this hop. `listed` = the tokens of the message's Connection header. */
 export function isHopByHop(lowerName: string, listed: readonly string[]): boolean {
-  return HOP_BY_HOP.has(lowerName) || (listed.length > 0 && listed.includes(lowerName));
+  return isWellKnownHopByHop(lowerName) || (listed.length > 0 && listed.includes(lowerName));
+}
+
+/**
+ * `HOP_BY_HOP.has(name)` without hashing: every field name of every message is a fresh string,
+ * so a Set lookup paid a hash computation per field on the hot path; comparing by length first does not.
+ */
+function isWellKnownHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 2:
+      return name === 'te';
+    case 7:
+      return name === 'trailer' || name === 'upgrade';
+    case 10:
+      return name === 'connection' || name === 'keep-alive';
+    case 16:
+      return name === 'proxy-connection';
+    case 18:
+      return name === 'proxy-authenticate';
+    case 19:
+      return name === 'proxy-authorization';
+    default:
+      return false;
+  }
 }

@@ -54,8 +54,45 @@ export class HeadError extends Error {
 const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
   TCHAR[c.charCodeAt(0)] = 1;
-/** A bare CR, a bare LF, or NUL anywhere in a head. */
-const BARE = /\r(?!\n)|(?<!\r)\n|\0/;
+/**
+ * A bare CR (not followed by LF), a bare LF (not preceded by CR), or NUL anywhere in a head: the
+ * regex /\r(?!\n)|(?<!\r)\n|\0/, done with native single-character searches (one pair per line),
+ * about half the cost of that lookbehind regex, run on every head.
+ */
+function hasBareCrLfOrNul(s: string): boolean {
+  if (s.indexOf('\0') >= 0) return true;
+  let pos = 0;
+  for (;;) {
+    const cr = s.indexOf('\r', pos);
+    const lf = s.indexOf('\n', pos);
+    if (cr < 0) return lf >= 0;
+    // the first LF must be the one right after the first CR: an earlier LF is bare, a later one leaves the CR bare
+    if (lf !== cr + 1) return true;
+    pos = lf + 1;
+  }
+}
+
+/** One or more visible ASCII characters (0x21–0x7e): a request target. */
+function isVisibleAscii(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/** 1 to 15 ASCII digits (a Content-Length value). */
+function isDigits(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 15) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 
@@ -117,13 +154,13 @@ function contentLengthOf(f: Fields): number {
   for (let i = 0; i < f.names.length; i++) {
     if (f.names[i] !== 'content-length') continue;
     const value = valueAt(f, i);
-    if (length < 0 && /^\d{1,15}$/.test(value)) {
+    if (length < 0 && isDigits(value)) {
       length = Number(value);
       continue;
     }
     for (const part of value.split(',')) {
       const v = part.trim();
-      if (!/^\d{1,15}$/.test(v)) throw new HeadError('invalid content-length');
+      if (!isDigits(v)) throw new HeadError('invalid content-length');
       const n = Number(v);
       if (length >= 0 && n !== length) throw new HeadError('conflicting content-length');
       length = n;
@@ -143,14 +180,14 @@ function hasConnectionField(f: Fields): boolean {
  */
 export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   const text = buf.toString('latin1', 0, end);
-  if (BARE.test(text)) throw new HeadError('bare CR, LF or NUL in request head');
+  if (hasBareCrLfOrNul(text)) throw new HeadError('bare CR, LF or NUL in request head');
   const lineEnd = text.indexOf('\r\n');
   const sp1 = text.indexOf(' ');
   const sp2 = text.indexOf(' ', sp1 + 1);
   if (sp1 <= 0 || sp2 < 0 || sp2 > lineEnd || !isToken(text, 0, sp1))
     throw new HeadError('malformed request line');
   const target = text.slice(sp1 + 1, sp2);
-  if (target.length === 0 || !/^[\x21-\x7e]+$/.test(target)) throw new HeadError('malformed request target');
+  if (!isVisibleAscii(target)) throw new HeadError('malformed request target');
   const version = text.slice(sp2 + 1, lineEnd);
   if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') throw new HeadError('unsupported HTTP version');
   const head: RequestHead = {
@@ -204,7 +241,7 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
     d2 <= 9 &&
     (lineEnd === 12 || text.charCodeAt(12) === 32);
   if (!ok) throw new HeadError('malformed status line');
-  if (BARE.test(text)) throw new HeadError('bare CR, LF or NUL in response head');
+  if (hasBareCrLfOrNul(text)) throw new HeadError('bare CR, LF or NUL in response head');
   const head: ResponseHead = {
     text,
     fieldsStart: 0,

@@ -28,6 +28,19 @@ describe('proxying', () => {
         };
         return pump();
       }
+      if (req.url?.startsWith('/pattern/')) {
+        // 4 MiB of bytes that differ per seed and per position, written as fast as the router takes them
+        const seed = Number(req.url.slice('/pattern/'.length));
+        let n = 0;
+        const pump = () => {
+          while (n < 64) {
+            const chunk = patternChunk(seed, n++);
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        return pump();
+      }
       if (req.url === '/sha') {
         return res.end(createHash('sha256').update(req.body).digest('hex'));
       }
@@ -92,6 +105,32 @@ describe('proxying', () => {
     expect(r.body).toBe(createHash('sha256').update(payload).digest('hex'));
   });
 
+  it('relays large responses byte for byte to slow readers on concurrent connections', async () => {
+    // each response fills the client's socket buffers, so the router pauses and resumes its
+    // upstream reads (backpressure) while the other exchange reads through the same backend
+    const fetchSlowly = (seed: number) =>
+      new Promise<string>((resolve, reject) => {
+        const req = http.get(`${router.url}/pattern/${seed}`, { agent: false }, (res) => {
+          res.pause();
+          const hash = createHash('sha256');
+          setTimeout(() => {
+            res.on('data', (d: Buffer) => hash.update(d));
+            res.on('end', () => resolve(hash.digest('hex')));
+            res.resume();
+          }, 100);
+        });
+        req.on('error', reject);
+      });
+    const expected = (seed: number) => {
+      const hash = createHash('sha256');
+      for (let n = 0; n < 64; n++) hash.update(patternChunk(seed, n));
+      return hash.digest('hex');
+    };
+    const [a, b] = await Promise.all([fetchSlowly(1), fetchSlowly(2)]);
+    expect(a).toBe(expected(1));
+    expect(b).toBe(expected(2));
+  });
+
   it('answers 413 to a body over the limit, by Content-Length or while streaming chunks', async () => {
     const byLength = await rawExchange(
       router.port,
@@ -143,3 +182,10 @@ describe('proxying', () => {
     expect(JSON.parse(r.slice(r.indexOf('\r\n\r\n') + 4)).headers.host).toMatch(/^127\.0\.0\.1:/);
   });
 });
+
+/** 64 KiB chunk `n` of the /pattern/<seed> body: no two chunks or seeds alike. */
+function patternChunk(seed: number, n: number): Buffer {
+  const chunk = Buffer.allocUnsafe(64 * 1024);
+  for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 31 + n * 7 + seed * 101) % 251;
+  return chunk;
+}

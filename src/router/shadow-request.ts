@@ -5,7 +5,8 @@ import type { UpstreamConn, UpstreamHandler } from './upstream-conn.js';
 
 export interface ShadowResult {
   status: number;
-  body: string;
+  /** The captured (capped) body as received; decoded once, when the pair is recorded. */
+  body: Buffer[];
   latencyMs: number;
   version?: string;
   error?: string;
@@ -28,7 +29,7 @@ export class ShadowRequest implements UpstreamHandler {
 
   constructor(
     private readonly backend: Backend,
-    request: Buffer,
+    request: string | Buffer,
     private readonly isHead: boolean,
     timeoutMs: number,
     private readonly maxBody: number,
@@ -104,7 +105,7 @@ export class ShadowRequest implements UpstreamHandler {
     else this.conn.destroy();
     this.done({
       status: this.head!.status,
-      body: Buffer.concat(this.parts).toString('utf8'),
+      body: this.parts,
       latencyMs: performance.now() - this.started,
       version: fieldValue(this.head!, 'x-model-version'),
     });
@@ -118,7 +119,7 @@ export class ShadowRequest implements UpstreamHandler {
     this.conn.destroy();
     this.done({
       status: this.head?.status ?? 0,
-      body: '',
+      body: [],
       latencyMs: performance.now() - this.started,
       version: this.head ? fieldValue(this.head, 'x-model-version') : undefined,
       error: reason,

@@ -10,10 +10,13 @@ describe('shadow traffic', () => {
   /** What the candidate does, switchable per test. */
   let mode: 'ok' | 'hang' | 'error' = 'ok';
   const hung: (() => void)[] = [];
+  /** Primary responses held back by the test (path /held). */
+  const held: (() => void)[] = [];
 
   beforeAll(async () => {
     blue = await startUpstream('blue', 'v1', (req, res) => {
       res.setHeader('content-type', 'application/json');
+      if (req.url === '/held') return void held.push(() => res.end(JSON.stringify({ label: 'ham' })));
       res.end(JSON.stringify({ label: 'ham', input: req.body }));
     });
     green = await startUpstream('green', 'v2', (req, res) => {
@@ -27,6 +30,7 @@ describe('shadow traffic', () => {
   });
   afterEach(async () => {
     for (const h of hung.splice(0)) h();
+    for (const h of held.splice(0)) h();
     await router?.close(100);
     router = undefined;
     mode = 'ok';
@@ -70,6 +74,24 @@ describe('shadow traffic', () => {
     unsubscribe();
   });
 
+  it('sends the copy only after the user has been answered', async () => {
+    router = await createRouter({ blue: [blue.url], green: [green.url], healthCheck: { intervalMs: 0 } });
+    await router.setShadow({ enabled: true, sampleRate: 1 });
+    const got: ShadowPair[] = [];
+    router.onShadowPair((p) => got.push(p));
+    const greenBefore = green.seen.length;
+    const answer = send(router.url, { path: '/held', body: 'h' });
+    expect(await waitFor(() => held.length === 1)).toBe(true);
+    // the user's exchange is still running: no copy has left for the candidate
+    await new Promise((r) => setTimeout(r, 50));
+    expect(green.seen.length).toBe(greenBefore);
+    held.shift()!();
+    expect((await answer).status).toBe(200);
+    expect(await waitFor(() => got.length === 1)).toBe(true);
+    expect(green.seen.length).toBe(greenBefore + 1);
+    expect(got[0]).toMatchObject({ path: '/held', requestBody: 'h', primary: { status: 200 } });
+  });
+
   it('answers the user while the candidate hangs, and records the timeout', async () => {
     router = await createRouter({
       blue: [blue.url],
@@ -106,8 +128,9 @@ describe('shadow traffic', () => {
     const got: ShadowPair[] = [];
     router.onShadowPair((p) => got.push(p));
     await send(router.url, { path: '/predict', body: 'z' });
-    expect(await waitFor(() => got.length >= 1)).toBe(true);
-    expect(got[0].shadow.status).toBe(500);
+    // the copy leaves after the user's response: wait for this request's pair
+    expect(await waitFor(() => got.some((p) => p.requestBody === 'z'))).toBe(true);
+    expect(got.find((p) => p.requestBody === 'z')?.shadow.status).toBe(500);
     // a failing candidate is never where users go: the active color is untouched
     expect((await router.state()).active).toBe('blue');
   });
