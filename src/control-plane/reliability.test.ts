@@ -240,7 +240,9 @@ describe('reliability under continuous load', () => {
     const log: string[] = [];
     child.stdout!.on('data', (d) => log.push(String(d)));
     child.stderr!.on('data', (d) => log.push(String(d)));
+    const closed = new Promise((r) => child.once('close', r));
     await stopUp('SIGTERM');
+    await closed; // all of its output, for the message below
     const why = `up exited ${child.exitCode} (${child.signalCode}); its log:\n${log.join('')}`;
     expect(child.exitCode, why).toBe(0);
     // `up` waits for every stop it started; a process still exiting gets a short grace here.

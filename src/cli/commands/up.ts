@@ -25,6 +25,20 @@ export async function run(argv: string[]): Promise<number> {
     },
     false,
   );
+  // Signals are caught before anything starts: a SIGTERM that arrives while the control plane is
+  // still starting must still stop it cleanly (and, with --stop-data-plane, what it started),
+  // never kill the process halfway with the default handler.
+  let stopSignal: string | undefined;
+  let wake: (() => void) | undefined;
+  // A repeated signal does not cut the shutdown short (as `greenlight serve`'s drain): stopping
+  // the data plane halfway would leave orphans; `greenlight down` or SIGKILL are the hard stops.
+  const onSignal = (sig: string) => {
+    if (stopSignal !== undefined) console.log(`${sig}: already stopping`);
+    stopSignal ??= sig;
+    wake?.();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   const { resolveDataDir } = await import('../../store/data-dir.js');
   const { startLocalControlPlane } = await import('../../control-plane/local.js');
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
@@ -40,14 +54,12 @@ export async function run(argv: string[]): Promise<number> {
     log(`admin token written to ${cp.tokens.generatedFile} (the CLI reads it from there)`);
   log(`control plane on ${cp.url} (API: ${cp.url}/api/deployments); users' traffic on ${cp.trafficUrl}`);
   log('apply a spec with `greenlight deploy SPEC.yaml`; watch with `greenlight status --watch`');
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      log(`${sig}: stopping the control plane`);
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  if (stopSignal === undefined) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+  log(`${stopSignal}: stopping the control plane`);
   const stopDataPlane = values['stop-data-plane'] === true;
   await cp.close({ stopDataPlane });
   log(
