@@ -4,6 +4,7 @@ import { type Logger, systemClock } from '../controller/deps.js';
 import { createPlatformSignalSource } from '../controller/signals/metrics-source.js';
 import { createValidate } from '../controller/validate-adapter.js';
 import type { ValidateFn } from '../controller/validate-input.js';
+import { deploymentLogs } from '../logging/deployment-logs.js';
 import { createControllerMetrics } from '../metrics/controller-metrics.js';
 import { selectSignalSource } from '../metrics/signal-source-selector.js';
 import type { SignalSource } from '../metrics/types.js';
@@ -108,6 +109,8 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
         observationOf: (name) => store.getDeployment(name)?.spec.observation,
         registry,
       });
+      // Console lines for the operator, and each deployment's events as JSON lines in its logsPath.
+      const events = deploymentLogs(store, logger(log));
       const controller = createController(
         {
           store,
@@ -117,7 +120,7 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
           signals,
           clock: systemClock,
           random: Math.random,
-          log: logger(log),
+          log: events,
           metrics,
         },
         { intervalMs: opts.intervalMs ?? 500 },
@@ -133,6 +136,7 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
           ac.abort();
           await running;
           await controller.settled();
+          await events.close();
         },
       };
     },
