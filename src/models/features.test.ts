@@ -80,6 +80,18 @@ describe('featurizeBatch', () => {
       expect(batch.subarray(i * cfg.dim, (i + 1) * cfg.dim)).toEqual(featurize(t, cfg));
     });
   });
+
+  it('reuses a large enough scratch buffer, clearing what an earlier batch left in it', () => {
+    const scratch = new Float32Array(3 * cfg.dim).fill(7);
+    const texts = ['win money now', 'hello there'];
+    const batch = featurizeBatch(texts, cfg, scratch);
+    expect(batch.buffer).toBe(scratch.buffer);
+    expect(batch).toEqual(featurizeBatch(texts, cfg));
+    // too small: a fresh array, the scratch untouched
+    const small = new Float32Array(cfg.dim).fill(7);
+    expect(featurizeBatch(texts, cfg, small).buffer).not.toBe(small.buffer);
+    expect(small.every((v) => v === 7)).toBe(true);
+  });
 });
 
 describe('checkFeatureConfig', () => {

@@ -40,14 +40,29 @@ export async function loadOnnxModel(path: string, opts: OnnxModelOptions = {}): 
   }
   const { features, labels, inputName, outputName } = info;
   const width = labels.length;
+  let buffer = new Float32Array(0);
+  let scratchFree = true;
+  const scratch = (size: number) => {
+    if (buffer.length < size) buffer = new Float32Array(size);
+    return buffer;
+  };
   return {
     labels,
     inputName,
     featureDim: features.dim,
     embeddedVersion: info.version,
     async predict(texts) {
-      const input = new Tensor('float32', featurizeBatch(texts, features), [texts.length, features.dim]);
-      const out = await session.run({ [inputName]: input });
+      // The batcher runs one batch at a time, so one scratch buffer serves every batch; a call that
+      // overlaps another (warm-up racing traffic, direct callers) gets a buffer of its own.
+      const own = scratchFree ? scratch(texts.length * features.dim) : undefined;
+      scratchFree = false;
+      let out: InferenceSession.ReturnType;
+      try {
+        const data = featurizeBatch(texts, features, own);
+        out = await session.run({ [inputName]: new Tensor('float32', data, [texts.length, features.dim]) });
+      } finally {
+        if (own) scratchFree = true;
+      }
       const result = out[outputName];
       if (result.dims.length !== 2 || result.dims[1] !== width) {
         throw new GreenlightError(
