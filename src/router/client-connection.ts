@@ -2,6 +2,7 @@ import type net from 'node:net';
 import type { Color } from '../spec/types.js';
 import type { Backend } from './backend.js';
 import { BodyFramer } from './body-framer.js';
+import { adoptClientSocket } from './client-socket.js';
 import type { ColorPool } from './color-pool.js';
 import type { DataPlane } from './data-plane.js';
 import { errorResponse, type RouterErrorCode } from './errors.js';
@@ -71,15 +72,20 @@ export class ClientConnection implements UpstreamHandler {
   /** The upstream request head, held back to leave in one write with the first body bytes. */
   private heldHead: string | null = null;
 
+  private readonly socket: net.Socket;
+
+  /** `raw`: a socket accepted with `pauseOnConnect`; `readBuffer`: the read buffer shared by all clients. */
   constructor(
-    private readonly socket: net.Socket,
+    raw: net.Socket,
+    readBuffer: Buffer,
     private readonly plane: DataPlane,
     private readonly onGone: (c: ClientConnection) => void,
   ) {
     this.lastActivity = plane.clock.now;
+    const socket = adoptClientSocket(raw, readBuffer, (chunk) => this.onData(chunk));
+    this.socket = socket;
     this.remote = socket.remoteAddress ?? 'unknown';
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.conn?.socket.resume());
     socket.on('end', () => this.onEnd());
     socket.on('error', () => {});

@@ -120,8 +120,10 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
   };
 
   const connections = new Set<ClientConnection>();
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    connections.add(new ClientConnection(socket, plane, (c) => connections.delete(c)));
+  // clients read through onread into one shared buffer (see client-socket.ts), hence pauseOnConnect
+  const readBuffer = Buffer.allocUnsafe(64 * 1024);
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => {
+    connections.add(new ClientConnection(socket, readBuffer, plane, (c) => connections.delete(c)));
   });
   // one timer drives the coarse clock and every connection's timeouts
   const tickMs = Math.max(
