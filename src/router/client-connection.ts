@@ -6,15 +6,9 @@ import { adoptClientSocket } from './client-socket.js';
 import type { ColorPool } from './color-pool.js';
 import type { DataPlane } from './data-plane.js';
 import { errorResponse, type RouterErrorCode } from './errors.js';
+import { type ForwardedResponse, forwardResponseHead } from './forward-response.js';
 import { clientResponseHead, upstreamHeaderLines } from './head-writer.js';
-import {
-  fieldValue,
-  headEnd,
-  parseRequestHead,
-  parseResponseHead,
-  type RequestHead,
-  type ResponseHead,
-} from './http-head.js';
+import { headEnd, parseRequestHead, type RequestHead } from './http-head.js';
 import type { ErrorKind } from './metrics.js';
 import { ShadowCapture } from './shadow.js';
 import type { UpstreamConn, UpstreamHandler } from './upstream-conn.js';
@@ -62,7 +56,7 @@ export class ClientConnection implements UpstreamHandler {
   private tried: Set<Backend> | null = null;
   private staleRetried = false;
   private resBuf: Buffer | null = null;
-  private res: ResponseHead | null = null;
+  private res: ForwardedResponse | null = null;
   private resFramer: BodyFramer | null = null;
   private headSent = false;
   private closeAfter = false;
@@ -349,9 +343,9 @@ export class ClientConnection implements UpstreamHandler {
           this.upstreamFailed('bad_response', 'response head too large');
         return;
       }
-      let res: ResponseHead;
+      let res: ForwardedResponse;
       try {
-        res = parseResponseHead(buf, end);
+        res = forwardResponseHead(buf, end);
       } catch (err) {
         this.upstreamFailed('bad_response', (err as Error).message);
         return;
@@ -374,7 +368,7 @@ export class ClientConnection implements UpstreamHandler {
     }
   }
 
-  private startResponse(res: ResponseHead, buf: Buffer, end: number): void {
+  private startResponse(res: ForwardedResponse, buf: Buffer, end: number): void {
     this.resBuf = null;
     this.res = res;
     this.replay = null; // a response has started: the request is never re-sent
@@ -390,7 +384,7 @@ export class ClientConnection implements UpstreamHandler {
       framer.capture((p) => cap.addResponse(p));
     }
     this.closeAfter = req.close || framer.framing === 'close' || this.clientEnded;
-    const head = clientResponseHead(res, this.color, this.generation, this.closeAfter, req.minor === 0);
+    const head = clientResponseHead(res.kept, this.color, this.generation, this.closeAfter, req.minor === 0);
     let n: number;
     try {
       n = framer.consume(buf, end);
@@ -553,7 +547,7 @@ export class ClientConnection implements UpstreamHandler {
     const capture = this.capture;
     if (capture) {
       if (kind || !this.res) capture.abandon();
-      else capture.primaryDone(color, status, seconds * 1000, fieldValue(this.res, 'x-model-version'));
+      else capture.primaryDone(color, status, seconds * 1000, this.res.modelVersion);
     }
     this.req = null;
     this.reqFramer = null;

@@ -43,17 +43,12 @@ export function upstreamHeaderLines(
 }
 
 /**
- * The head sent to the client: the upstream's head minus hop-by-hop fields and minus any
- * x-greenlight-* an upstream set (only this router may claim a color), then the color and
- * generation that served the request. Untouched runs of fields are copied as one slice.
+ * The upstream's head as the client gets it, without the final CRLF: the status line as HTTP/1.1,
+ * minus hop-by-hop fields and minus any x-greenlight-* an upstream set (only this router may claim
+ * a color). Untouched runs of fields are copied as one slice. forward-response.ts does the same in
+ * one pass for the common head; this is the general path.
  */
-export function clientResponseHead(
-  res: ResponseHead,
-  color: Color,
-  generation: number,
-  close: boolean,
-  http10KeepAlive: boolean,
-): string {
+export function keptResponseFields(res: ResponseHead): string {
   const s = res.text;
   const lineEnd = s.indexOf('\r\n');
   let out = res.minor === 1 ? '' : `HTTP/1.1${s.slice(8, lineEnd)}`;
@@ -65,8 +60,18 @@ export function clientResponseHead(
     out += s.slice(runStart, res.starts[i]);
     runStart = res.ends[i];
   }
-  out += s.slice(runStart, s.length - 2);
-  out += greenlightFields(color, generation);
+  return out + s.slice(runStart, s.length - 2);
+}
+
+/** The head sent to the client: the kept upstream head, then the color and generation that served the request. */
+export function clientResponseHead(
+  kept: string,
+  color: Color,
+  generation: number,
+  close: boolean,
+  http10KeepAlive: boolean,
+): string {
+  let out = kept + greenlightFields(color, generation);
   if (close) out += 'connection: close\r\n';
   else if (http10KeepAlive) out += 'connection: keep-alive\r\n';
   return `${out}\r\n`;
