@@ -1,6 +1,7 @@
 import { keptResponseFields } from './head-writer.js';
 import { connectionTokens } from './hop-by-hop.js';
 import {
+  type FieldLine,
   fieldLineEnd,
   fieldValue,
   knownName,
@@ -28,7 +29,7 @@ export interface ForwardedResponse {
 }
 
 const CHUNKED_LAST = /(^|,)\s*chunked\s*$/i;
-const line = { colon: 0 };
+const line: FieldLine = { colon: 0, hash: 0 };
 
 /** Field names the forwarder drops from a response (RFC 9110 §7.6.1 hop-by-hop, Connection itself). */
 function isDroppedName(name: string | undefined): boolean {
@@ -76,7 +77,7 @@ export function forwardResponseHead(buf: Buffer, end: number): ForwardedResponse
   const last = end - 2;
   for (let pos = lineEnd + 2; pos < last; ) {
     const cr = fieldLineEnd(buf, pos, line);
-    readField(scan, buf, text, pos, line.colon, cr);
+    readField(scan, buf, text, pos, line, cr);
     pos = cr + 2;
   }
   const tokens = connectionTokens(scan.connection);
@@ -118,8 +119,9 @@ function isExtraToken(token: string): boolean {
 }
 
 /** Take in the field line `text[pos..cr)` whose colon is at `colon`. */
-function readField(scan: Scan, buf: Buffer, text: string, pos: number, colon: number, cr: number): void {
-  const name = knownName(buf, pos, colon);
+function readField(scan: Scan, buf: Buffer, text: string, pos: number, line: FieldLine, cr: number): void {
+  const colon = line.colon;
+  const name = knownName(buf, pos, colon, line.hash);
   if (isDroppedName(name) || isGreenlightField(buf, pos, colon)) {
     if (name === 'connection') scan.connection = joinValue(scan.connection, text.slice(colon + 1, cr).trim());
     scan.kept += text.slice(scan.runStart, pos);
