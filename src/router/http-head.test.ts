@@ -40,8 +40,25 @@ describe('http heads', () => {
     'POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n',
     'POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n',
     'POST / HTTP/1.1\r\nContent-Length: 1e3\r\n\r\n',
+    'G@T / HTTP/1.1\r\n\r\n',
+    ' GET / HTTP/1.1\r\n\r\n',
+    'GET /\x7f HTTP/1.1\r\n\r\n',
+    'GET / HTTP/1.1 \r\n\r\n',
+    'GET / http/1.1\r\n\r\n',
+    'GET / HTTP/1.1\nHost: a\r\n\r\n',
+    'GET /\0 HTTP/1.1\r\n\r\n',
+    'GET / HTTP/1.1\r\nHost: a\0b\r\n\r\n',
   ])('rejects %j', (s) => {
     expect(() => req(s)).toThrow(HeadError);
+  });
+
+  it('keeps methods as sent and reads the version', () => {
+    expect(req('PATCH /x HTTP/1.1\r\n\r\n')).toMatchObject({ method: 'PATCH', target: '/x', minor: 1 });
+    expect(req('get /x HTTP/1.0\r\n\r\n')).toMatchObject({ method: 'get', minor: 0 });
+    expect(req('POST * HTTP/1.1\r\nHOST: a\r\nX-Custom-Thing: 1\r\n\r\n').names).toEqual([
+      'host',
+      'x-custom-thing',
+    ]);
   });
 
   it('parses response heads and their framing', () => {

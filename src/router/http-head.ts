@@ -88,6 +88,31 @@ const COMMON_NAMES = [
   'x-greenlight-generation',
   'proxy-connection',
 ];
+/** The minor version of `HTTP/1.0` or `HTTP/1.1` followed by CRLF at `buf[at..)`; throws otherwise. */
+function httpVersionMinor(buf: Buffer, at: number): number {
+  const minor = buf[at + 7];
+  const ok =
+    buf[at] === 72 && // H
+    buf[at + 1] === 84 && // T
+    buf[at + 2] === 84 && // T
+    buf[at + 3] === 80 && // P
+    buf[at + 4] === 47 && // /
+    buf[at + 5] === 49 && // 1
+    buf[at + 6] === 46 && // .
+    (minor === 48 || minor === 49) &&
+    buf[at + 8] === 13 &&
+    buf[at + 9] === 10;
+  if (!ok) throw new HeadError('unsupported HTTP version');
+  return minor - 48;
+}
+
+/** The method `buf[0..n)`: the usual ones as constants, others sliced (methods are case-sensitive). */
+function methodName(buf: Buffer, text: string, n: number): string {
+  if (n === 3 && buf[0] === 71 && buf[1] === 69 && buf[2] === 84) return 'GET';
+  if (n === 4 && buf[0] === 80 && buf[1] === 79 && buf[2] === 83 && buf[3] === 84) return 'POST';
+  return text.slice(0, n);
+}
+
 /** Hash of a field name with A–Z folded onto a–z, as fieldLineEnd computes it while checking the name. */
 function nameHash(name: string): number {
   let h = 0;
@@ -116,17 +141,6 @@ export function knownName(buf: Buffer, from: number, to: number, hash: number): 
     if ((buf[from + j] | 0x20) !== bytes[j]) return undefined;
   }
   return known.name;
-}
-
-/** One or more visible ASCII characters (0x21–0x7e): a request target. */
-function isVisibleAscii(s: string): boolean {
-  const n = s.length;
-  if (n === 0) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x21 || c > 0x7e) return false;
-  }
-  return true;
 }
 
 /**
@@ -183,15 +197,6 @@ const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 export function headEnd(buf: Buffer, from = 0): number {
   const i = buf.indexOf(CRLFCRLF, from);
   return i < 0 ? -1 : i + 4;
-}
-
-function isToken(s: string, from: number, to: number): boolean {
-  if (to <= from) return false;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 127 || TCHAR[c] === 0) return false;
-  }
-  return true;
 }
 
 /**
@@ -303,17 +308,17 @@ function hasConnectionField(f: Fields): boolean {
  */
 export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   const text = buf.toString('latin1', 0, end);
-  // the request line is fully validated below (token, visible ASCII, exact version): no CR, LF or
-  // NUL can hide in it; parseFields checks every field line
-  const lineEnd = text.indexOf('\r\n');
-  const sp1 = text.indexOf(' ');
-  const sp2 = text.indexOf(' ', sp1 + 1);
-  if (sp1 <= 0 || sp2 < 0 || sp2 > lineEnd || !isToken(text, 0, sp1))
-    throw new HeadError('malformed request line');
+  // the request line is fully validated on its bytes (token, visible ASCII, exact version): no CR,
+  // LF or NUL can hide in it; parseFields checks every field line
+  let sp1 = 0;
+  while (buf[sp1] < 128 && TCHAR[buf[sp1]] === 1) sp1++;
+  if (sp1 === 0 || buf[sp1] !== 32) throw new HeadError('malformed request line');
+  let sp2 = sp1 + 1;
+  while (buf[sp2] > 0x20 && buf[sp2] < 0x7f) sp2++;
+  if (sp2 === sp1 + 1 || buf[sp2] !== 32) throw new HeadError('malformed request target');
+  const minor = httpVersionMinor(buf, sp2 + 1);
+  const lineEnd = sp2 + 9;
   const target = text.slice(sp1 + 1, sp2);
-  if (!isVisibleAscii(target)) throw new HeadError('malformed request target');
-  const version = text.slice(sp2 + 1, lineEnd);
-  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') throw new HeadError('unsupported HTTP version');
   const head: RequestHead = {
     text,
     fieldsStart: 0,
@@ -321,9 +326,9 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
     starts: [],
     ends: [],
     colons: [],
-    method: text.slice(0, sp1),
+    method: methodName(buf, text, sp1),
     target,
-    minor: version === 'HTTP/1.1' ? 1 : 0,
+    minor,
     contentLength: -1,
     chunked: false,
     close: false,
