@@ -5,6 +5,7 @@ import { BodyFramer } from './body-framer.js';
 import { adoptClientSocket } from './client-socket.js';
 import type { ColorPool } from './color-pool.js';
 import type { DataPlane } from './data-plane.js';
+import { writeLatin1 } from './direct-write.js';
 import { errorResponse, type RouterErrorCode } from './errors.js';
 import { type ForwardedResponse, forwardResponseHead } from './forward-response.js';
 import { clientResponseHead, upstreamHeaderLines } from './head-writer.js';
@@ -67,6 +68,10 @@ export class ClientConnection implements UpstreamHandler {
   private heldHead: string | null = null;
 
   private readonly socket: net.Socket;
+  /** The client took what we wrote: let the upstream's bytes flow again. */
+  private readonly clientDrained = (): void => {
+    this.conn?.socket.resume();
+  };
 
   /** `raw`: a socket accepted with `pauseOnConnect`; `readBuffer`: the read buffer shared by all clients. */
   constructor(
@@ -80,7 +85,7 @@ export class ClientConnection implements UpstreamHandler {
     this.socket = socket;
     this.remote = socket.remoteAddress ?? 'unknown';
     socket.setNoDelay(true);
-    socket.on('drain', () => this.conn?.socket.resume());
+    socket.on('drain', this.clientDrained);
     socket.on('end', () => this.onEnd());
     socket.on('error', () => {});
     socket.on('close', () => this.onClose());
@@ -308,7 +313,7 @@ export class ClientConnection implements UpstreamHandler {
       ok = conn.write(slice);
     } else {
       this.heldHead = null;
-      ok = writeTogether(conn.socket, head, slice, 0, slice.length);
+      ok = writeTogether(conn.socket, head, slice, 0, slice.length, conn.drained);
     }
     if (!ok) this.socket.pause();
   }
@@ -403,8 +408,8 @@ export class ClientConnection implements UpstreamHandler {
    * same latin1 string (node writes strings without an intermediate Buffer); a large one is corked.
    */
   private writeHead(head: string, buf: Buffer, start: number, n: number): boolean {
-    if (n === 0) return this.socket.write(head, 'latin1');
-    return writeTogether(this.socket, head, buf, start, n);
+    if (n === 0) return writeLatin1(this.socket, head, this.clientDrained);
+    return writeTogether(this.socket, head, buf, start, n, this.clientDrained);
   }
 
   private relayBody(chunk: Buffer, offset: number): void {
@@ -584,8 +589,15 @@ export class ClientConnection implements UpstreamHandler {
  * rides in the same latin1 string (node writes strings without an intermediate Buffer, and one
  * write avoids the writev path of a corked pair); a large one is corked.
  */
-function writeTogether(socket: net.Socket, head: string, buf: Buffer, start: number, n: number): boolean {
-  if (n <= 4096) return socket.write(head + buf.toString('latin1', start, start + n), 'latin1');
+function writeTogether(
+  socket: net.Socket,
+  head: string,
+  buf: Buffer,
+  start: number,
+  n: number,
+  onDrain: () => void,
+): boolean {
+  if (n <= 4096) return writeLatin1(socket, head + buf.toString('latin1', start, start + n), onDrain);
   socket.cork();
   socket.write(head, 'latin1');
   const ok = socket.write(buf.subarray(start, start + n));

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { writeLatin1 } from './direct-write.js';
 
 /** What an upstream connection reports to the exchange currently using it. */
 export interface UpstreamHandler {
@@ -20,6 +21,7 @@ export class UpstreamConn {
   /** Requests this connection has carried; > 0 means a failure may be a stale keep-alive race. */
   uses = 0;
   private closed = false;
+  readonly drained = (): void => this.handler?.onUpstreamDrain();
   private error: Error | undefined;
 
   /**
@@ -42,7 +44,7 @@ export class UpstreamConn {
     this.socket.on('connect', () => {
       this.connected = true;
     });
-    this.socket.on('drain', () => this.handler?.onUpstreamDrain());
+    this.socket.on('drain', this.drained);
     this.socket.on('end', () => this.socket.end());
     this.socket.on('error', (err) => {
       this.error = err;
@@ -75,7 +77,7 @@ export class UpstreamConn {
   }
 
   write(data: Buffer | string): boolean {
-    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+    return typeof data === 'string' ? writeLatin1(this.socket, data, this.drained) : this.socket.write(data);
   }
 
   destroy(): void {
