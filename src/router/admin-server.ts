@@ -1,6 +1,6 @@
-import http from 'node:http';
+import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { readBody, TOO_LARGE, write } from './admin-http.js';
+import { AdminConnection } from './admin-connection.js';
 import { type AdminAnswer, type AdminRequest, answer } from './admin-routes.js';
 import type { AdminThreadData } from './admin-thread.js';
 import { RouterError } from './errors.js';
@@ -83,32 +83,23 @@ async function startThread(router: Router, opts: AdminServerOptions): Promise<Ad
 
 async function startInThread(router: Router, opts: AdminServerOptions): Promise<AdminServer> {
   const host = opts.host ?? '127.0.0.1';
-  const server = http.createServer(async (req, res) => {
-    const body = await readBody(req);
-    if (body === null) return write(res, TOO_LARGE);
-    write(
-      res,
-      await answer(router, opts.token, {
-        method: req.method ?? 'GET',
-        url: req.url ?? '/',
-        authorization: req.headers.authorization,
-        body,
-      }),
-    );
+  const handle = (req: AdminRequest) => answer(router, opts.token, req);
+  const connections = new Set<AdminConnection>();
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (sock) => {
+    connections.add(new AdminConnection(sock, handle, (c) => connections.delete(c)));
   });
-  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as { port: number }).port;
+  const port = (server.address() as net.AddressInfo).port;
   return {
     port,
     url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const c of connections) c.destroy();
       }),
   };
 }
