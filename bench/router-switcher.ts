@@ -14,6 +14,7 @@ import { fork } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { setThreadNice } from '../src/router/thread-priority.js';
 
 export interface SwitcherConfig {
   adminPort: number;
@@ -24,6 +25,8 @@ export interface SwitcherConfig {
   startDelayMs: number;
   /** Spread the calls evenly over this long. */
   spanMs: number;
+  /** Nice value for this thread, the waker thread and the echo process, best effort (0 = leave alone). */
+  nice: number;
 }
 
 export interface SwitchCall {
@@ -107,11 +110,12 @@ function request(token: string, i: number): string {
 }
 
 /** A bare thread that answers each Atomics.notify by recording when it woke. */
-function startWaker(): { wake: () => Promise<number>; stop: () => Promise<number> } {
+function startWaker(nice: number): { wake: () => Promise<number>; stop: () => Promise<number> } {
   const sab = new SharedArrayBuffer(32);
   const flag = new Int32Array(sab, 0, 2);
   const woke = new Float64Array(sab, 8, 1);
-  const code = `const { workerData: sab } = require('node:worker_threads');
+  const code = `const { workerData: { sab, nice } } = require('node:worker_threads');
+    if (nice) try { require('node:os').setPriority(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()), nice); } catch {}
     const flag = new Int32Array(sab, 0, 2), woke = new Float64Array(sab, 8, 1);
     for (;;) {
       Atomics.wait(flag, 0, 0);
@@ -119,7 +123,7 @@ function startWaker(): { wake: () => Promise<number>; stop: () => Promise<number
       if (Atomics.load(flag, 1) === 1) break;
       Atomics.store(flag, 0, 0);
     }`;
-  const w = new Worker(code, { eval: true, workerData: sab });
+  const w = new Worker(code, { eval: true, workerData: { sab, nice } });
   return {
     wake: async () => {
       const t = monoMs();
@@ -138,8 +142,8 @@ function startWaker(): { wake: () => Promise<number>; stop: () => Promise<number
   };
 }
 
-function startEcho(): Promise<{ port: number; stop: () => void }> {
-  const child = fork(fileURLToPath(import.meta.url), ['echo'], { stdio: 'ignore' });
+function startEcho(nice: number): Promise<{ port: number; stop: () => void }> {
+  const child = fork(fileURLToPath(import.meta.url), ['echo', String(nice)], { stdio: 'ignore' });
   return new Promise((resolve, reject) => {
     child.once('message', (port) => resolve({ port: Number(port), stop: () => child.kill() }));
     child.once('error', reject);
@@ -149,8 +153,9 @@ function startEcho(): Promise<{ port: number; stop: () => void }> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 async function run(cfg: SwitcherConfig): Promise<SwitcherResult> {
-  const echoServer = await startEcho();
-  const waker = startWaker();
+  if (cfg.nice) setThreadNice(cfg.nice);
+  const echoServer = await startEcho(cfg.nice);
+  const waker = startWaker(cfg.nice);
   const admin = await Connection.open(cfg.adminPort);
   const echo = await Connection.open(echoServer.port);
   const out: SwitcherResult = { calls: [], tcpFloorMs: [], wakeFloorMs: [] };
@@ -186,6 +191,7 @@ async function run(cfg: SwitcherConfig): Promise<SwitcherResult> {
 if (parentPort && workerData) {
   parentPort.postMessage(await run(workerData as SwitcherConfig));
 } else if (process.argv[2] === 'echo' && process.send) {
+  if (Number(process.argv[3])) setThreadNice(Number(process.argv[3]));
   const server = net.createServer({ noDelay: true }, (c) => c.on('data', (d) => c.write(d)));
   server.listen(0, '127.0.0.1', () => process.send!((server.address() as net.AddressInfo).port));
   process.on('disconnect', () => process.exit(0));

@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- router [--duration S] [--rounds N] [--connections C] [--switches N] [--only 1,2,3]`
+ * `npm run bench -- router [--duration S] [--rounds N] [--connections C] [--switches N] [--only 1,2,3]
+ *  [--admin-nice=N] [--switcher-nice=N]`
  *
  * The traffic router against nginx, side by side in one run, same machine, same load generator
  * (wrk, one thread, C keep-alive connections over loopback), same upstream:
@@ -18,7 +19,9 @@
  *    failed requests and requests written after a switch returned but answered by the previous
  *    generation, and reports the switch-call latency (n, P50/P90/P99/max) next to two floors
  *    measured between the calls under the same load: a bare TCP round trip to an echo process and
- *    a bare thread's wake-up. First the same calls with no traffic.
+ *    a bare thread's wake-up. First the same calls with no traffic. `--admin-nice=N` starts the
+ *    router with `--admin-nice N`; `--switcher-nice=N` gives the switch caller, the echo process
+ *    and the waker thread nice N (both best effort; use `=` for negative values).
  * 3. shadow at sample rate 1.0 vs off: primary latency under the same paced load, and wrk throughput.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -217,6 +220,7 @@ function load(cfg: LoadConfig): Promise<LoadOut> {
 async function startRouter(
   bluePort: number,
   greenPort: number,
+  adminNice: string | undefined,
 ): Promise<{ child: ChildProcess; port: number; adminPort: number }> {
   const port = await freePort();
   const adminPort = await freePort();
@@ -231,6 +235,7 @@ async function startRouter(
       String(port),
       '--admin-port',
       String(adminPort),
+      ...(adminNice === undefined ? [] : [`--admin-nice=${adminNice}`]),
     ],
     { env: { ...process.env, GREENLIGHT_ADMIN_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
@@ -250,6 +255,7 @@ interface Env {
   routerPid: number;
   router: { port: number; adminPort: number };
   agent: http.Agent;
+  switcherNice: number;
 }
 
 /** Part 1: direct vs nginx vs router, interleaved rounds. */
@@ -347,6 +353,7 @@ async function switchUnderLoad(env: Env, rate: number): Promise<void> {
     calls: switches,
     startDelayMs: 300,
     spanMs: durationMs - 600,
+    nice: env.switcherNice,
   });
   const out = await running;
   const returns = sw.calls.map((c) => ({ at: c.at, generation: c.generation, active: c.active }));
@@ -374,6 +381,7 @@ async function idleSwitchFloor(env: Env): Promise<void> {
     calls: switches,
     startDelayMs: 0,
     spanMs: seconds * 1000 - 600,
+    nice: env.switcherNice,
   });
   console.log(`\n2. switch calls with no traffic, same spacing (load average before ${loadAvg})`);
   printSwitcher(sw);
@@ -440,6 +448,8 @@ export async function main(args: string[]): Promise<number> {
       connections: { type: 'string', default: '32' },
       switches: { type: 'string', default: '200' },
       only: { type: 'string', default: '1,2,3' },
+      'switcher-nice': { type: 'string', default: '0' },
+      'admin-nice': { type: 'string' },
     },
   });
   const seconds = Number(values.duration);
@@ -447,6 +457,7 @@ export async function main(args: string[]): Promise<number> {
   const connections = Number(values.connections);
   const switches = Number(values.switches);
   const only = new Set(values.only.split(','));
+  const switcherNice = Number(values['switcher-nice']);
   const dir = mkdtempSync(join(tmpdir(), 'greenlight-bench-router-'));
   const children: ChildProcess[] = [];
   try {
@@ -468,7 +479,7 @@ export async function main(args: string[]): Promise<number> {
     await waitForPort(bluePort);
     await waitForPort(greenPort);
     await waitForPort(nginxPort);
-    const router = await startRouter(bluePort, greenPort);
+    const router = await startRouter(bluePort, greenPort, values['admin-nice']);
     children.push(router.child);
     const nginxPid = nginxWorker(proxy.pid!);
     const routerPid = router.child.pid!;
@@ -484,10 +495,15 @@ export async function main(args: string[]): Promise<number> {
       routerPid,
       router,
       agent,
+      switcherNice,
     };
     console.log(
       `router bench: wrk -t1 -c${connections} -d${seconds}s, ${rounds} interleaved rounds, ${new Date().toISOString()}`,
     );
+    if (only.has('2'))
+      console.log(
+        `part 2 priorities: router admin thread nice ${values['admin-nice'] ?? 'unchanged'}, switch caller nice ${switcherNice}`,
+      );
     console.log(
       `load average at start: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );

@@ -13,15 +13,20 @@ import type { AdminAnswer, AdminRequest } from './admin-routes.js';
 import { bearerChecker } from './auth.js';
 import { fastSwitch } from './fast-switch.js';
 import { SwitchState } from './switch-state.js';
+import { setThreadNice } from './thread-priority.js';
 
 export interface AdminThreadData {
   buffer: SharedArrayBuffer;
   token: string;
   port: number;
   host: string;
+  /** Nice value for this thread, best effort (see AdminServerOptions.nice). */
+  nice?: number;
 }
 
 function main(data: AdminThreadData): void {
+  // before serving: a raised priority lets a switch preempt the saturated data plane sooner
+  const priorityError = data.nice === undefined ? undefined : setThreadNice(data.nice);
   const port = parentPort!;
   const state = new SwitchState(data.buffer);
   const authorized = bearerChecker(data.token);
@@ -51,7 +56,11 @@ function main(data: AdminThreadData): void {
   });
   server.on('error', (err) => port.postMessage({ type: 'error', message: err.message }));
   server.listen(data.port, data.host, () => {
-    port.postMessage({ type: 'listening', port: (server.address() as net.AddressInfo).port });
+    port.postMessage({
+      type: 'listening',
+      port: (server.address() as net.AddressInfo).port,
+      priorityError,
+    });
   });
 }
 
