@@ -50,6 +50,8 @@ export class AdminConnection {
   private busy = false;
   /** The client has finished sending (half-close): close once the current answer is out. */
   private ended = false;
+  /** An unreadable request was refused: the connection is closing, later bytes are dropped. */
+  private failed = false;
 
   constructor(
     private readonly sock: net.Socket,
@@ -59,6 +61,7 @@ export class AdminConnection {
     sock.setNoDelay(true);
     sock.setTimeout(IDLE_TIMEOUT_MS, () => sock.destroy());
     sock.on('data', (d: Buffer) => {
+      if (this.failed) return;
       this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
       if (this.busy) {
         // pipelined bytes wait; stop reading if a client piles up more than one request's worth
@@ -90,11 +93,11 @@ export class AdminConnection {
   private startRequest(): boolean {
     const buf = this.buf!;
     const end = headEnd(buf);
-    if (end < 0) {
-      if (buf.length > MAX_HEAD)
-        this.fail(431, 'GL_ROUTER_HEADERS_TOO_LARGE', 'admin request head too large');
+    if (end < 0 ? buf.length > MAX_HEAD : end > MAX_HEAD) {
+      this.fail(431, 'GL_ROUTER_HEADERS_TOO_LARGE', 'admin request head too large');
       return false;
     }
+    if (end < 0) return false;
     let head: RequestHead;
     try {
       head = parseRequestHead(buf, end);
@@ -181,6 +184,7 @@ export class AdminConnection {
 
   /** Answer a request that cannot be read, then close: the rest of the stream cannot be trusted. */
   private fail(status: number, code: string, message: string): void {
+    this.failed = true;
     this.busy = true;
     this.buf = null;
     this.sock.end(serialize(errorAnswer(status, code, message), false, 'close'));
