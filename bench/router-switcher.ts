@@ -31,6 +31,8 @@ export interface SwitcherConfig {
 
 export interface SwitchCall {
   ms: number;
+  /** The router's own time for the call (its Server-Timing `admin;dur`), ms. */
+  serverMs: number;
   /** Monotonic ms (see monoMs) when the response was complete. */
   at: number;
   generation: number;
@@ -48,10 +50,16 @@ export interface SwitcherResult {
 /** Milliseconds on CLOCK_MONOTONIC: one clock for every thread and process of the machine. */
 export const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
+interface Reply {
+  status: number;
+  body: string;
+  serverMs: number;
+}
+
 /** One persistent connection; `exchange` writes a request and resolves with the whole response. */
 class Connection {
   private buf: Buffer | null = null;
-  private pending: ((r: { status: number; body: string }) => void) | null = null;
+  private pending: ((r: Reply) => void) | null = null;
 
   private constructor(private readonly sock: net.Socket) {
     sock.setNoDelay(true);
@@ -66,7 +74,7 @@ class Connection {
     });
   }
 
-  exchange(request: string): Promise<{ status: number; body: string }> {
+  exchange(request: string): Promise<Reply> {
     return new Promise((resolve) => {
       this.pending = resolve;
       this.sock.write(request);
@@ -97,7 +105,8 @@ class Connection {
     this.buf = null;
     const done = this.pending;
     this.pending = null;
-    done({ status: Number(head.slice(9, 12)), body });
+    const serverMs = Number(/\r\nserver-timing: *admin;dur=([\d.]+)/.exec(head)?.[1] ?? Number.NaN);
+    done({ status: Number(head.slice(9, 12)), body, serverMs });
   }
 }
 
@@ -171,7 +180,13 @@ async function run(cfg: SwitcherConfig): Promise<SwitcherResult> {
       const at = monoMs();
       if (res.status !== 200) throw new Error(`admin call ${i}: ${res.status} ${res.body}`);
       const data = JSON.parse(res.body) as { generation: number; active: string };
-      out.calls.push({ ms: at - t, at, generation: data.generation, active: data.active });
+      out.calls.push({
+        ms: at - t,
+        serverMs: res.serverMs,
+        at,
+        generation: data.generation,
+        active: data.active,
+      });
       // the floors, half a gap later: same load, same spacing, never overlapping a switch call
       await sleep(start + (i + 0.5) * gap - monoMs());
       const e = monoMs();

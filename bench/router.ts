@@ -19,7 +19,7 @@
  *    failed requests and requests written after a switch returned but answered by the previous
  *    generation, and reports the switch-call latency (n, P50/P90/P99/max) next to two floors
  *    measured between the calls under the same load: a bare TCP round trip to an echo process and
- *    a bare thread's wake-up. First the same calls with no traffic. `--admin-nice=N` starts the
+ *    a bare thread's wake-up; and the router's own time per call (its `server-timing` header). First the same calls with no traffic. `--admin-nice=N` starts the
  *    router with `--admin-nice N`; `--switcher-nice=N` gives the switch caller, the echo process
  *    and the waker thread nice N (both best effort; use `=` for negative values).
  * 3. shadow at sample rate 1.0 vs off: primary latency under the same paced load, and wrk throughput.
@@ -335,6 +335,12 @@ function printSwitcher(r: SwitcherResult): void {
       'switch call round trip (admin HTTP, keep-alive)',
       r.calls.map((c) => c.ms),
     )}  (target p99 < 1 ms)`,
+  );
+  console.log(
+    `   ${dist(
+      "  of which the router's own time (Server-Timing)",
+      r.calls.map((c) => c.serverMs),
+    )}`,
   );
   console.log(`   ${dist('floor: bare TCP round trip to an echo process', r.tcpFloorMs)}`);
   console.log(`   ${dist('floor: bare thread wake-up (Atomics.wait)', r.wakeFloorMs)}`);

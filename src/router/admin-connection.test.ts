@@ -36,6 +36,9 @@ describe('admin HTTP/1.1 connection', () => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/json');
     expect(r.headers.date).toBeTruthy();
+    // the router's own time for the call, from the request's first bytes to the answer
+    const dur = Number(/^admin;dur=([\d.]+)$/.exec(String(r.headers['server-timing']))?.[1]);
+    expect(dur).toBeGreaterThanOrEqual(0);
     expect(JSON.parse(r.body)).toEqual({
       method: 'POST',
       url: '/switch?x=1',

@@ -52,6 +52,8 @@ export class AdminConnection {
   private ended = false;
   /** An unreadable request was refused: the connection is closing, later bytes are dropped. */
   private failed = false;
+  /** performance.now() when the current request's first bytes were read (for Server-Timing). */
+  private startedAt = 0;
 
   constructor(
     private readonly sock: net.Socket,
@@ -62,6 +64,7 @@ export class AdminConnection {
     sock.setTimeout(IDLE_TIMEOUT_MS, () => sock.destroy());
     sock.on('data', (d: Buffer) => {
       if (this.failed) return;
+      if (!this.buf && !this.head && !this.busy) this.startedAt = performance.now();
       this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
       if (this.busy) {
         // pipelined bytes wait; stop reading if a client piles up more than one request's worth
@@ -169,10 +172,11 @@ export class AdminConnection {
   private respond(head: RequestHead, a: AdminAnswer): void {
     if (this.sock.destroyed) return;
     const close = head.close || this.ended;
-    this.sock.write(
-      serialize(a, head.method === 'HEAD', close ? 'close' : head.minor === 0 ? 'keep-alive' : undefined),
-    );
+    const connection = close ? 'close' : head.minor === 0 ? 'keep-alive' : undefined;
+    this.sock.write(serialize(a, head.method === 'HEAD', connection, performance.now() - this.startedAt));
     this.busy = false;
+    // a pipelined request already waiting starts now
+    this.startedAt = performance.now();
     if (close) {
       this.sock.end();
       return;
@@ -191,11 +195,21 @@ export class AdminConnection {
   }
 }
 
-/** The whole response as one string, so it leaves in one write (one packet for a switch). */
-function serialize(a: AdminAnswer, headOnly: boolean, connection: string | undefined): string {
+/**
+ * The whole response as one string, so it leaves in one write (one packet for a switch).
+ * `server-timing: admin;dur=MS` (W3C Server Timing) is the time from reading the request's first
+ * bytes to writing this answer: the router's own share of a call's round trip.
+ */
+function serialize(
+  a: AdminAnswer,
+  headOnly: boolean,
+  connection: string | undefined,
+  durMs?: number,
+): string {
   let s =
     `HTTP/1.1 ${a.status} ${http.STATUS_CODES[a.status] ?? ''}\r\ndate: ${httpDate()}\r\n` +
     `content-type: ${a.contentType}\r\ncontent-length: ${Buffer.byteLength(a.body)}\r\n`;
+  if (durMs !== undefined) s += `server-timing: admin;dur=${durMs.toFixed(3)}\r\n`;
   if (a.status === 401) s += 'www-authenticate: Bearer\r\n';
   if (connection) s += `connection: ${connection}\r\n`;
   return `${s}\r\n${headOnly ? '' : a.body}`;
