@@ -52,6 +52,8 @@ export class AdminConnection {
   private ended = false;
   /** An unreadable request was refused: the connection is closing, later bytes are dropped. */
   private failed = false;
+  /** Inside parse(): an answer given synchronously lets that loop go on instead of recursing. */
+  private parsing = false;
   /** performance.now() when the current request's first bytes were read (for Server-Timing). */
   private startedAt = 0;
 
@@ -85,10 +87,16 @@ export class AdminConnection {
 
   /** Parse and dispatch as many whole requests as the buffer holds, one at a time. */
   private parse(): void {
-    while (this.buf && !this.busy && !this.sock.destroyed) {
-      if (!this.head && !this.startRequest()) return;
-      if (!this.readBody()) return;
-      this.dispatch();
+    if (this.parsing) return;
+    this.parsing = true;
+    try {
+      while (this.buf && !this.busy && !this.sock.destroyed) {
+        if (!this.head && !this.startRequest()) return;
+        if (!this.readBody()) return;
+        this.dispatch();
+      }
+    } finally {
+      this.parsing = false;
     }
   }
 
