@@ -60,6 +60,16 @@ describe('admin HTTP/1.1 connection', () => {
     client.close();
   });
 
+  it('answers a long burst of pipelined requests, all in order', async () => {
+    const n = 300;
+    let burst = '';
+    for (let i = 0; i < n; i++)
+      burst += `GET /n${i} HTTP/1.1\r\nhost: a\r\n${i === n - 1 ? 'connection: close\r\n' : ''}\r\n`;
+    const out = await rawExchange(port, burst);
+    const urls = [...out.matchAll(/"url":"(\/n\d+)"/g)].map((m) => m[1]);
+    expect(urls).toEqual(Array.from({ length: n }, (_, i) => `/n${i}`));
+  });
+
   it('decodes a chunked body and answers Expect: 100-continue before the body is sent', async () => {
     const out = await rawExchange(
       port,
