@@ -56,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError('the admin API needs a token: pass --admin-token or set GREENLIGHT_ADMIN_TOKEN');
   if (values.port === undefined) throw new UsageError('--port is required');
   if (values['admin-port'] === undefined) throw new UsageError('--admin-port is required');
+  const adminNice =
+    values['admin-nice'] === undefined ? undefined : intFlag('admin-nice', values['admin-nice'], 0, -20, 19);
   const active = values.active ?? 'blue';
   if (active !== 'blue' && active !== 'green')
     throw new UsageError(`--active expects blue or green, got "${active}"`);
@@ -84,10 +86,7 @@ export async function run(argv: string[]): Promise<number> {
     port: intFlag('admin-port', values['admin-port'], 0),
     host,
     token,
-    nice:
-      values['admin-nice'] === undefined
-        ? undefined
-        : intFlag('admin-nice', values['admin-nice'], 0, -20, 19),
+    nice: adminNice,
   });
   if (admin.priorityError) console.error(`admin thread priority left unchanged: ${admin.priorityError}`);
   const state = await router.state();
