@@ -138,4 +138,22 @@ describe('admin HTTP/1.1 connection', () => {
     expect(got).toContain('connection: close');
     expect(JSON.parse(got.slice(got.indexOf('\r\n\r\n') + 4)).url).toBe('/slow-half');
   });
+
+  it('answers 408 and closes when a request keeps trickling in past its deadline', async () => {
+    const slow = net.createServer((s) => new AdminConnection(s, handler, () => {}, 30));
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+    const sock = net.connect((slow.address() as net.AddressInfo).port, '127.0.0.1');
+    let got = '';
+    sock.on('data', (d) => {
+      got += d.toString('latin1');
+    });
+    const closed = new Promise((r) => sock.on('close', r));
+    sock.write('GET /trickle HTTP/1.1\r\n');
+    await new Promise((r) => setTimeout(r, 60));
+    sock.write('host: a\r\n\r\n');
+    await closed;
+    expect(got.startsWith('HTTP/1.1 408 ')).toBe(true);
+    expect(JSON.parse(got.slice(got.indexOf('\r\n\r\n') + 4)).code).toBe('GL_ROUTER_TIMEOUT');
+    await new Promise<void>((r) => slow.close(() => r()));
+  });
 });

@@ -10,6 +10,8 @@ export const MAX_ADMIN_BODY = 64 * 1024;
 const MAX_HEAD = 16 * 1024;
 /** An idle keep-alive connection is closed after this long (a request being answered is never cut). */
 const IDLE_TIMEOUT_MS = 60_000;
+/** A request whose head and body have not all arrived this long after its first bytes gets 408. */
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** Answers one admin request; may answer at once (a switch) or later (handed to another thread). */
 export type AdminHandler = (req: AdminRequest) => AdminAnswer | Promise<AdminAnswer>;
@@ -61,12 +63,17 @@ export class AdminConnection {
     private readonly sock: net.Socket,
     private readonly handler: AdminHandler,
     onClose: (c: AdminConnection) => void,
+    private readonly requestTimeoutMs = REQUEST_TIMEOUT_MS,
   ) {
     sock.setNoDelay(true);
     sock.setTimeout(IDLE_TIMEOUT_MS, () => sock.destroy());
     sock.on('data', (d: Buffer) => {
       if (this.failed) return;
-      if (!this.buf && !this.head && !this.busy) this.startedAt = performance.now();
+      const partial = this.buf !== null || this.head !== null;
+      if (!partial && !this.busy) this.startedAt = performance.now();
+      // a request trickling in (slowloris) is cut off, as node:http's requestTimeout would
+      if (partial && !this.busy && performance.now() - this.startedAt > this.requestTimeoutMs)
+        return this.fail(408, 'GL_ROUTER_TIMEOUT', 'admin request not received in time');
       this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
       if (this.busy) {
         // pipelined bytes wait; stop reading if a client piles up more than one request's worth
