@@ -2,9 +2,9 @@
  * Load client for `npm run bench -- router` part 2 and 3, run in a worker thread so the switcher on
  * the main thread is never delayed by it. Closed loop (each connection sends its next request as
  * soon as the previous response is complete) or paced (a fixed total rate). For every response it
- * records when the request was written and which generation/color answered, on the shared
- * `performance.timeOrigin + performance.now()` clock, so the main thread can match responses
- * against the moments its switch calls returned.
+ * records when the request was written and which generation/color answered, on CLOCK_MONOTONIC
+ * (`monoMs`, one clock for every thread), so the bench can match responses against the moments
+ * the switch calls returned.
  */
 import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -20,7 +20,7 @@ export interface LoadConfig {
 }
 
 export interface LoadResult {
-  /** Per response: epoch-ms (fractional) when its request was written. */
+  /** Per response: monotonic ms (monoMs) when its request was written. */
   sentAt: Float64Array;
   latencyMs: Float64Array;
   generation: Int32Array;
@@ -31,7 +31,8 @@ export interface LoadResult {
   failed: number;
 }
 
-const now = () => performance.timeOrigin + performance.now();
+/** CLOCK_MONOTONIC in ms, as `monoMs` in router-switcher.ts (not imported: that module runs on import in a worker). */
+const now = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
 /** Store one response; false when the result arrays are full. */
 function record(out: LoadResult, head: string, sent: number): boolean {

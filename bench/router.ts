@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- router [--duration S] [--rounds N] [--connections C] [--switches N] [--only 1,2,3]`
+ * `npm run bench -- router [--duration S] [--rounds N] [--connections C] [--switches N] [--only 1,2,3]
+ *  [--admin-nice=N] [--switcher-nice=N]`
  *
  * The traffic router against nginx, side by side in one run, same machine, same load generator
  * (wrk, one thread, C keep-alive connections over loopback), same upstream:
@@ -12,11 +13,15 @@
  *
  * 1. throughput and P50/P99: direct, nginx, router; rounds are interleaved and medians reported.
  *    CPU per request of each proxy process is reported too: on a shared host it is the steadier figure.
- * 2. switch under load: a closed-loop client (worker thread) saturates the router (then, second
- *    run, paces it at 2000 req/s) while the main
- *    thread makes N switch/rollback calls over the admin API; counts failed requests and requests
- *    written after a switch returned but answered by the previous generation, and the switch-call
- *    latency.
+ * 2. switch under load: a closed-loop client (worker thread, router-load.ts) saturates the router
+ *    (then, second run, paces it at 2000 req/s) while another worker thread (router-switcher.ts)
+ *    makes N switch/rollback calls, evenly spread, over one keep-alive admin connection; counts
+ *    failed requests and requests written after a switch returned but answered by the previous
+ *    generation, and reports the switch-call latency (n, P50/P90/P99/max) next to two floors
+ *    measured between the calls under the same load: a bare TCP round trip to an echo process and
+ *    a bare thread's wake-up; and the router's own time per call (its `server-timing` header). First the same calls with no traffic. `--admin-nice=N` starts the
+ *    router with `--admin-nice N`; `--switcher-nice=N` gives the switch caller, the echo process
+ *    and the waker thread nice N (both best effort; use `=` for negative values).
  * 3. shadow at sample rate 1.0 vs off: primary latency under the same paced load, and wrk throughput.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -29,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { spawnCli } from '../src/testing/cli.js';
 import type { LoadConfig } from './router-load.js';
+import type { SwitcherConfig, SwitcherResult } from './router-switcher.js';
 
 interface WrkPoint {
   rps: number;
@@ -214,6 +220,7 @@ function load(cfg: LoadConfig): Promise<LoadOut> {
 async function startRouter(
   bluePort: number,
   greenPort: number,
+  adminNice: string | undefined,
 ): Promise<{ child: ChildProcess; port: number; adminPort: number }> {
   const port = await freePort();
   const adminPort = await freePort();
@@ -228,6 +235,7 @@ async function startRouter(
       String(port),
       '--admin-port',
       String(adminPort),
+      ...(adminNice === undefined ? [] : [`--admin-nice=${adminNice}`]),
     ],
     { env: { ...process.env, GREENLIGHT_ADMIN_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
@@ -247,6 +255,7 @@ interface Env {
   routerPid: number;
   router: { port: number; adminPort: number };
   agent: http.Agent;
+  switcherNice: number;
 }
 
 /** Part 1: direct vs nginx vs router, interleaved rounds. */
@@ -302,64 +311,86 @@ function countStale(
   return { stale, wrongColor };
 }
 
+function switcher(cfg: SwitcherConfig): Promise<SwitcherResult> {
+  const w = new Worker(new URL('./router-switcher.js', import.meta.url), { workerData: cfg });
+  return new Promise((resolve, reject) => {
+    w.once('message', (m: SwitcherResult) => {
+      void w.terminate();
+      resolve(m);
+    });
+    w.once('error', reject);
+  });
+}
+
+/** `name n N  p50 … p90 … p99 … max … ms` of a list of milliseconds. */
+function dist(name: string, ms: number[]): string {
+  const s = Float64Array.from(ms).sort();
+  const f = (p: number) => pct(s, p).toFixed(3);
+  return `${name.padEnd(44)} n ${s.length}  p50 ${f(0.5)}  p90 ${f(0.9)}  p99 ${f(0.99)}  max ${s.length ? s[s.length - 1].toFixed(3) : 'NaN'} ms`;
+}
+
+function printSwitcher(r: SwitcherResult): void {
+  console.log(
+    `   ${dist(
+      'switch call round trip (admin HTTP, keep-alive)',
+      r.calls.map((c) => c.ms),
+    )}  (target p99 < 1 ms)`,
+  );
+  console.log(
+    `   ${dist(
+      "  of which the router's own time (Server-Timing)",
+      r.calls.map((c) => c.serverMs),
+    )}`,
+  );
+  console.log(`   ${dist('floor: bare TCP round trip to an echo process', r.tcpFloorMs)}`);
+  console.log(`   ${dist('floor: bare thread wake-up (Atomics.wait)', r.wakeFloorMs)}`);
+}
+
 /** Part 2: switches and rollbacks while a closed-loop client saturates the router. */
 async function switchUnderLoad(env: Env, rate: number): Promise<void> {
   const { seconds, connections, switches, router, agent } = env;
   await admin(agent, router.adminPort, 'POST', '/switch', { to: 'blue' });
   const durationMs = seconds * 1000;
+  const loadAvg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const running = load({ port: router.port, connections, durationMs, rate, path: '/predict' });
-  const returns: { at: number; generation: number; active: string }[] = [];
-  const callMs: number[] = [];
-  await new Promise((r) => setTimeout(r, 300));
-  const gap = (durationMs - 600) / switches;
-  for (let i = 0; i < switches; i++) {
-    const t0 = performance.now();
-    const r =
-      i % 2 === 0
-        ? await admin(agent, router.adminPort, 'POST', '/switch', { to: 'green' })
-        : await admin(agent, router.adminPort, 'POST', '/rollback');
-    returns.push({
-      at: performance.timeOrigin + performance.now(),
-      generation: Number(r.data.generation),
-      active: String(r.data.active),
-    });
-    callMs.push(r.ms);
-    const wait = gap - (performance.now() - t0);
-    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
-  }
+  const sw = await switcher({
+    adminPort: router.adminPort,
+    token: TOKEN,
+    calls: switches,
+    startDelayMs: 300,
+    spanMs: durationMs - 600,
+    nice: env.switcherNice,
+  });
   const out = await running;
+  const returns = sw.calls.map((c) => ({ at: c.at, generation: c.generation, active: c.active }));
   const { stale, wrongColor } = countStale(out, returns);
-  const sorted = [...callMs].sort((a, b) => a - b);
   const lat = Float64Array.from(out.latencyMs).sort();
   console.log(
-    `\n2. switch under load (${connections} ${rate > 0 ? `connections paced at ${rate} req/s` : 'closed-loop connections (saturation)'}, ${seconds}s, ${switches} switches/rollbacks)`,
+    `\n2. switch under load (${connections} ${rate > 0 ? `connections paced at ${rate} req/s` : 'closed-loop connections (saturation)'}, ${seconds}s, ${switches} switches/rollbacks; load average before ${loadAvg})`,
   );
   console.log(
     `   requests ${out.count} (${(out.count / seconds).toFixed(0)} req/s), failed ${out.failed}, stale (old generation after a switch returned) ${stale}, wrong color ${wrongColor}`,
   );
-  console.log(
-    `   switch call round trip (admin HTTP, keep-alive): p50 ${pct(sorted, 0.5).toFixed(3)} ms, p99 ${pct(sorted, 0.99).toFixed(3)} ms, max ${sorted[sorted.length - 1].toFixed(3)} ms (target p99 < 1 ms)`,
-  );
+  printSwitcher(sw);
   console.log(
     `   request latency during switching: p50 ${pct(lat, 0.5).toFixed(2)} ms, p99 ${pct(lat, 0.99).toFixed(2)} ms`,
   );
 }
 
-/** The admin round trip with no traffic at all: the floor this machine's scheduler allows. */
+/** The same calls at the same spacing with no traffic at all: the floor of the machine at rest. */
 async function idleSwitchFloor(env: Env): Promise<void> {
-  const { switches, router, agent } = env;
-  const ms: number[] = [];
-  for (let i = 0; i < switches; i++) {
-    const r =
-      i % 2 === 0
-        ? await admin(agent, router.adminPort, 'POST', '/switch', { to: 'green' })
-        : await admin(agent, router.adminPort, 'POST', '/rollback');
-    ms.push(r.ms);
-  }
-  ms.sort((a, b) => a - b);
-  console.log(
-    `\n2. switch call round trip with no traffic (floor): p50 ${pct(ms, 0.5).toFixed(3)} ms, p99 ${pct(ms, 0.99).toFixed(3)} ms`,
-  );
+  const { seconds, switches, router } = env;
+  const loadAvg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const sw = await switcher({
+    adminPort: router.adminPort,
+    token: TOKEN,
+    calls: switches,
+    startDelayMs: 0,
+    spanMs: seconds * 1000 - 600,
+    nice: env.switcherNice,
+  });
+  console.log(`\n2. switch calls with no traffic, same spacing (load average before ${loadAvg})`);
+  printSwitcher(sw);
 }
 
 /** Part 3: primary latency with shadow at sample rate 1.0 against off. */
@@ -423,6 +454,8 @@ export async function main(args: string[]): Promise<number> {
       connections: { type: 'string', default: '32' },
       switches: { type: 'string', default: '200' },
       only: { type: 'string', default: '1,2,3' },
+      'switcher-nice': { type: 'string', default: '0' },
+      'admin-nice': { type: 'string' },
     },
   });
   const seconds = Number(values.duration);
@@ -430,6 +463,7 @@ export async function main(args: string[]): Promise<number> {
   const connections = Number(values.connections);
   const switches = Number(values.switches);
   const only = new Set(values.only.split(','));
+  const switcherNice = Number(values['switcher-nice']);
   const dir = mkdtempSync(join(tmpdir(), 'greenlight-bench-router-'));
   const children: ChildProcess[] = [];
   try {
@@ -451,7 +485,7 @@ export async function main(args: string[]): Promise<number> {
     await waitForPort(bluePort);
     await waitForPort(greenPort);
     await waitForPort(nginxPort);
-    const router = await startRouter(bluePort, greenPort);
+    const router = await startRouter(bluePort, greenPort, values['admin-nice']);
     children.push(router.child);
     const nginxPid = nginxWorker(proxy.pid!);
     const routerPid = router.child.pid!;
@@ -467,10 +501,15 @@ export async function main(args: string[]): Promise<number> {
       routerPid,
       router,
       agent,
+      switcherNice,
     };
     console.log(
       `router bench: wrk -t1 -c${connections} -d${seconds}s, ${rounds} interleaved rounds, ${new Date().toISOString()}`,
     );
+    if (only.has('2'))
+      console.log(
+        `part 2 priorities: router admin thread nice ${values['admin-nice'] ?? 'unchanged'}, switch caller nice ${switcherNice}`,
+      );
     console.log(
       `load average at start: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );

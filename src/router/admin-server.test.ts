@@ -87,5 +87,11 @@ describe('admin API', () => {
     expect(bearerMatches('Bearer abd', 'abc')).toBe(false);
     expect(bearerMatches('Bearer ab', 'abc')).toBe(false);
     expect(bearerMatches(undefined, 'abc')).toBe(false);
+    // a prefix or an extension of the token, padded or cut to its length, must not pass
+    expect(bearerMatches('Bearer abc\u0000', 'abc')).toBe(false);
+    expect(bearerMatches('Bearer abcd', 'abc')).toBe(false);
+    expect(bearerMatches('Bearer ', 'abc')).toBe(false);
+    expect(bearerMatches('Bearer é', 'é')).toBe(true);
+    expect(bearerMatches('Bearer e', 'é')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
-import http from 'node:http';
+import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { readBody, TOO_LARGE, write } from './admin-http.js';
+import { AdminConnection } from './admin-connection.js';
 import { type AdminAnswer, type AdminRequest, answer } from './admin-routes.js';
 import type { AdminThreadData } from './admin-thread.js';
 import { RouterError } from './errors.js';
@@ -9,6 +9,8 @@ import type { Router } from './router.js';
 export interface AdminServer {
   readonly port: number;
   readonly url: string;
+  /** Why `nice` could not be applied (undefined when applied or not asked for). */
+  readonly priorityError?: string;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,13 @@ export interface AdminServerOptions {
    * the data plane's event loop. `false` serves from the calling thread.
    */
   thread?: boolean;
+  /**
+   * Nice value (-20..19) for the admin thread, best effort, like nginx's `worker_priority`: with a
+   * lower value than the data plane's, the scheduler runs a switch sooner when every core is busy.
+   * Below 0 needs CAP_SYS_NICE (or RLIMIT_NICE); when not permitted the thread keeps its priority
+   * and `priorityError` says why. Default: left alone. Only with `thread` (the default).
+   */
+  nice?: number;
 }
 
 /** The compiled admin-thread module (under vitest this file runs from src/, the worker from dist/). */
@@ -45,6 +54,7 @@ async function startThread(router: Router, opts: AdminServerOptions): Promise<Ad
     token: opts.token,
     port: opts.port ?? 0,
     host,
+    nice: opts.nice,
   };
   const worker = new Worker(threadModule(), { workerData: data });
   worker.on('message', (m: { type: string; id?: number; request?: AdminRequest }) => {
@@ -53,18 +63,21 @@ async function startThread(router: Router, opts: AdminServerOptions): Promise<Ad
       worker.postMessage({ type: 'answer', id: m.id, answer: a }),
     );
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    const onMessage = (m: { type: string; port?: number; message?: string }) => {
-      if (m.type === 'listening') resolve(m.port!);
-      if (m.type === 'error') reject(new Error(`admin API: ${m.message}`));
-      if (m.type === 'listening' || m.type === 'error') worker.off('message', onMessage);
-    };
-    worker.on('message', onMessage);
-    worker.once('error', reject);
-  });
+  const { port, priorityError } = await new Promise<{ port: number; priorityError?: string }>(
+    (resolve, reject) => {
+      const onMessage = (m: { type: string; port?: number; message?: string; priorityError?: string }) => {
+        if (m.type === 'listening') resolve({ port: m.port!, priorityError: m.priorityError });
+        if (m.type === 'error') reject(new Error(`admin API: ${m.message}`));
+        if (m.type === 'listening' || m.type === 'error') worker.off('message', onMessage);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    },
+  );
   return {
     port,
     url: `http://${host}:${port}`,
+    priorityError,
     close: async () => {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 2000);
@@ -83,32 +96,23 @@ async function startThread(router: Router, opts: AdminServerOptions): Promise<Ad
 
 async function startInThread(router: Router, opts: AdminServerOptions): Promise<AdminServer> {
   const host = opts.host ?? '127.0.0.1';
-  const server = http.createServer(async (req, res) => {
-    const body = await readBody(req);
-    if (body === null) return write(res, TOO_LARGE);
-    write(
-      res,
-      await answer(router, opts.token, {
-        method: req.method ?? 'GET',
-        url: req.url ?? '/',
-        authorization: req.headers.authorization,
-        body,
-      }),
-    );
+  const handle = (req: AdminRequest) => answer(router, opts.token, req);
+  const connections = new Set<AdminConnection>();
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (sock) => {
+    connections.add(new AdminConnection(sock, handle, (c) => connections.delete(c)));
   });
-  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as { port: number }).port;
+  const port = (server.address() as net.AddressInfo).port;
   return {
     port,
     url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const c of connections) c.destroy();
       }),
   };
 }

@@ -10,6 +10,8 @@ export interface BackendOptions {
   maxFailures: number;
   /** Without active health checks, a failed backend is tried again after this long. */
   retryAfterMs: number;
+  /** Called when the backend becomes proven healthy or stops being so (rare: not per request). */
+  onHealthChange?: () => void;
 }
 
 /** One upstream server of a color, with its pool of idle keep-alive connections. */
@@ -65,13 +67,17 @@ export class Backend {
   }
 
   markUp(): void {
+    const was = this.health;
     this.health = 'up';
     this.failures = 0;
+    if (was !== 'up') this.opts.onHealthChange?.();
   }
 
   markDown(now: number): void {
+    const was = this.health;
     this.health = 'down';
     this.downAt = now;
+    if (was === 'up') this.opts.onHealthChange?.();
   }
 
   /** Passive check: a 5xx counts against the backend, anything else clears the count. */

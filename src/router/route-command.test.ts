@@ -72,4 +72,24 @@ describe('greenlight route', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('GREENLIGHT_ADMIN_TOKEN');
   });
+
+  it('refuses an --admin-nice outside -20..19', async () => {
+    const r = await runCli(
+      [
+        'route',
+        '--blue',
+        blue.url,
+        '--green',
+        green.url,
+        '--port',
+        '0',
+        '--admin-port',
+        '0',
+        '--admin-nice=-21',
+      ],
+      { env: { ...process.env, GREENLIGHT_ADMIN_TOKEN: 't' } },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--admin-nice');
+  });
 });

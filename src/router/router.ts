@@ -77,6 +77,8 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     maxIdle: opts.maxIdlePerBackend ?? 256,
     maxFailures: opts.maxFailures ?? 3,
     retryAfterMs: health.intervalMs > 0 ? 0 : 5000,
+    // published at once: the admin thread must never fast-path a switch to a color just found down
+    onHealthChange: () => refreshServable(),
   };
   const pools: Record<Color, ColorPool> = {
     blue: new ColorPool('blue', backendOptions),
@@ -88,11 +90,14 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
   const switchState = new SwitchState();
   switchState.init(opts.active ?? 'blue', opts.generation ?? 0, now());
   const policy = new TrafficPolicy(switchState, random, sticky);
-  /** Publish which colors have a proven-healthy backend, for the admin thread's fast switch path. */
-  const refreshServable = () => {
+  /**
+   * Publish which colors have a proven-healthy backend, for the admin thread's fast switch path: on
+   * every health change of a backend, after checks and backend changes, and on the tick.
+   */
+  function refreshServable(): void {
     switchState.setServable('blue', pools.blue.hasProvenHealthy());
     switchState.setServable('green', pools.green.hasProvenHealthy());
-  };
+  }
   const metrics = new RouterMetrics({
     inFlight: (c) => pools[c].inFlight,
     active: () => policy.active,

@@ -12,6 +12,7 @@ sets weights, shadow traffic and backends.
   --port N                data-plane port (users' traffic)
   --admin-port M          admin API port
   --admin-token T         admin bearer token (or GREENLIGHT_ADMIN_TOKEN); required
+  --admin-nice N          nice value (-20..19) of the admin API thread, best effort (default: unchanged)
   --active blue|green     color active at start (default blue)
   --generation N          switch generation to continue from (default 0)
   --host H                listen address for both ports (default 127.0.0.1)
@@ -38,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       port: { type: 'string' },
       'admin-port': { type: 'string' },
       'admin-token': { type: 'string' },
+      'admin-nice': { type: 'string' },
       active: { type: 'string' },
       generation: { type: 'string' },
       host: { type: 'string' },
@@ -54,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError('the admin API needs a token: pass --admin-token or set GREENLIGHT_ADMIN_TOKEN');
   if (values.port === undefined) throw new UsageError('--port is required');
   if (values['admin-port'] === undefined) throw new UsageError('--admin-port is required');
+  const adminNice =
+    values['admin-nice'] === undefined ? undefined : intFlag('admin-nice', values['admin-nice'], 0, -20, 19);
   const active = values.active ?? 'blue';
   if (active !== 'blue' && active !== 'green')
     throw new UsageError(`--active expects blue or green, got "${active}"`);
@@ -82,7 +86,9 @@ export async function run(argv: string[]): Promise<number> {
     port: intFlag('admin-port', values['admin-port'], 0),
     host,
     token,
+    nice: adminNice,
   });
+  if (admin.priorityError) console.error(`admin thread priority left unchanged: ${admin.priorityError}`);
   const state = await router.state();
   console.log(`listening on ${router.url}`);
   console.log(`admin on ${admin.url}`);
