@@ -7,8 +7,7 @@ import { RouterError } from './errors.js';
 import { checkAll, type HealthCheckOptions } from './health-check.js';
 import type { RequestHead } from './http-head.js';
 import { RouterMetrics } from './metrics.js';
-import { RingBuffer } from './ring-buffer.js';
-import { Shadow, type ShadowLimits } from './shadow.js';
+import { Shadow, type ShadowLimits, type SpawnShadowThread } from './shadow.js';
 import { StickySessions, sessionIdOf } from './sticky-sessions.js';
 import { SwitchState } from './switch-state.js';
 import { TrafficPolicy } from './traffic-policy.js';
@@ -26,7 +25,7 @@ export interface RouterOptions {
   generation?: number;
   healthCheck?: Partial<HealthCheckOptions>;
   limits?: Partial<DataPlaneLimits>;
-  shadow?: Partial<ShadowLimits> & { bufferSize?: number; config?: ShadowConfig };
+  shadow?: Partial<ShadowLimits> & { config?: ShadowConfig };
   /** Sticky sessions: pin lifetime in ms; 0 (default) = off. */
   stickyTtlMs?: number;
   maxSessions?: number;
@@ -34,8 +33,8 @@ export interface RouterOptions {
   maxIdlePerBackend?: number;
   /** A backend is taken out after this many consecutive 5xx responses. */
   maxFailures?: number;
-  /** Injected for tests: wall clock and the random source for weights and sampling. */
-  deps?: { now?: () => number; random?: () => number };
+  /** Injected for tests: wall clock, the random source for weights and sampling, the shadow thread. */
+  deps?: { now?: () => number; random?: () => number; shadowThread?: SpawnShadowThread };
 }
 
 /** The in-process router: data plane plus the RouterControl the admin API and the controller drive. */
@@ -98,13 +97,21 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     active: () => policy.active,
     generation: () => policy.generation,
   });
+  const { config: shadowConfig, ...shadowLimits } = opts.shadow ?? {};
   const shadow = new Shadow(
-    { maxConcurrent: 64, timeoutMs: 5000, maxBodyBytes: 64 * 1024, ...opts.shadow },
-    new RingBuffer<ShadowPair>(opts.shadow?.bufferSize ?? 10_000),
+    {
+      maxConcurrent: 64,
+      timeoutMs: 5000,
+      maxBodyBytes: 64 * 1024,
+      bufferSize: 10_000,
+      bufferBytes: 32 * 1024 * 1024,
+      ...shadowLimits,
+    },
     metrics,
     random,
+    opts.deps?.shadowThread,
   );
-  if (opts.shadow?.config) shadow.config = validateShadow(opts.shadow.config);
+  if (shadowConfig) shadow.config = validateShadow(shadowConfig);
 
   const usable = (c: Color) => pools[c].hasHealthy(now());
   const clock = { now: Date.now() };
@@ -256,7 +263,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
       for (const c of connections) c.destroy();
       pools.blue.close();
       pools.green.close();
-      await closed;
+      await Promise.all([closed, shadow.close()]);
     },
   };
   return router;

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter, type Router } from './router.js';
 import { send, startUpstream, type Upstream } from './test-helpers.js';
@@ -189,5 +190,58 @@ describe('shadow traffic', () => {
     await waitFor(() => count === 2);
     await new Promise((r) => setTimeout(r, 50));
     expect(count).toBe(2);
+  });
+
+  it('feeds the candidate answers to copies into its passive health', async () => {
+    router = await createRouter({ blue: [blue.url], green: [green.url], healthCheck: { intervalMs: 0 } });
+    await router.setShadow({ enabled: true, sampleRate: 1 });
+    mode = 'error';
+    const got: ShadowPair[] = [];
+    router.onShadowPair((p) => got.push(p));
+    for (let i = 0; i < 3; i++)
+      expect((await send(router.url, { path: '/p', body: String(i) })).status).toBe(200);
+    expect(await waitFor(() => got.length === 3)).toBe(true);
+    // three 5xx in a row take a backend out (maxFailures), whichever thread saw them
+    let healthy = true;
+    for (let k = 0; k < 100 && healthy; k++) {
+      healthy = (await router.state()).colors.green.backends[0].healthy;
+      if (healthy) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(healthy).toBe(false);
+  });
+
+  it('stops shadowing, counting every sampled request as dropped, when the shadow thread dies', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    // a shadow thread that dies on the first copies it is handed
+    const dying = () =>
+      new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3));", {
+        eval: true,
+      });
+    router = await createRouter({
+      blue: [blue.url],
+      green: [green.url],
+      healthCheck: { intervalMs: 0 },
+      deps: { shadowThread: dying },
+    });
+    await router.setShadow({ enabled: true, sampleRate: 1 });
+    const greenBefore = green.seen.length;
+    expect((await send(router.url, { path: '/predict', body: 'a' })).status).toBe(200);
+    // the copy handed over was lost with the thread: counted
+    expect(await waitFor(() => warnings.some((w) => w.includes('shadow traffic stopped')))).toBe(true);
+    expect((await router.shadowPairs(0, 10)).dropped).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      const r = await send(router.url, { path: '/predict', body: String(i) });
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body).label).toBe('ham');
+    }
+    const page = await router.shadowPairs(0, 10);
+    expect(page).toMatchObject({ pairs: [], dropped: 4 });
+    expect(await router.metrics.registry.metrics()).toMatch(
+      /greenlight_router_shadow_total\{outcome="dropped"\} 4/,
+    );
+    expect(green.seen.length).toBe(greenBefore);
+    process.off('warning', onWarning);
   });
 });
