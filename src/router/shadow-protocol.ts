@@ -8,8 +8,8 @@ import type { Color } from '../spec/types.js';
 import type { ShadowPair } from './types.js';
 
 /**
- * Slot of the shared Int32Array both threads see: copies handed over (or about to be) and not
- * settled yet, the concurrency budget. The main thread adds, the shadow thread subtracts.
+ * Slot of the shared Int32Array both threads see: copies handed over and not settled yet (queued
+ * for the shadow thread or in flight). The main thread adds, the shadow thread subtracts.
  */
 export const OUTSTANDING = 0;
 export const SLOTS = 1;
@@ -39,6 +39,8 @@ export interface CopyRecord {
 
 export interface ShadowThreadData {
   shared: SharedArrayBuffer;
+  /** Copies in flight to the candidate at once. */
+  maxConcurrent: number;
   timeoutMs: number;
   maxBodyBytes: number;
   /** Pairs kept, and the bytes they may take (the newest win). */
@@ -60,7 +62,14 @@ export type StatusReport = Record<string, number[]>;
 
 /** Shadow thread → main thread. */
 export type FromShadow =
-  | { type: 'report'; sent: number; failed: number; compared: number; statuses: StatusReport }
+  | {
+      type: 'report';
+      sent: number;
+      dropped: number;
+      failed: number;
+      compared: number;
+      statuses: StatusReport;
+    }
   | { type: 'page'; id: number; pairs: ShadowPair[]; nextSeq: number; evicted: number }
   | { type: 'pair'; pair: ShadowPair }
   | { type: 'closed' };

@@ -8,6 +8,8 @@ import { ShadowRequest, type ShadowResult } from './shadow-request.js';
 import type { ShadowPair } from './types.js';
 
 export interface RecorderLimits {
+  /** Copies in flight to the candidate at once; a copy beyond this is dropped and counted. */
+  maxConcurrent: number;
   timeoutMs: number;
   /** Response bytes captured per pair. */
   maxBodyBytes: number;
@@ -16,6 +18,7 @@ export interface RecorderLimits {
 /** What the recorder reports to the data plane, batched (see `report`). */
 interface Pending {
   sent: number;
+  dropped: number;
   failed: number;
   compared: number;
   statuses: StatusReport;
@@ -32,8 +35,9 @@ const REPORT_MS = 100;
  */
 export class ShadowRecorder {
   private readonly backends = new Map<string, Backend>();
-  private pending: Pending = { sent: 0, failed: 0, compared: 0, statuses: {} };
+  private pending: Pending = { sent: 0, dropped: 0, failed: 0, compared: 0, statuses: {} };
   private reportTimer: NodeJS.Timeout | null = null;
+  private inFlight = 0;
   /** Whether the data plane has in-process subscribers: then every pair is posted to it. */
   subscribed = false;
 
@@ -53,6 +57,12 @@ export class ShadowRecorder {
       off += r.requestBytes;
       const response = Buffer.from(bytes.buffer, bytes.byteOffset + off, r.responseBytes);
       off += r.responseBytes;
+      if (this.inFlight >= this.limits.maxConcurrent) {
+        this.pending.dropped++;
+        this.scheduleReport();
+        this.settled();
+        continue;
+      }
       try {
         this.send(r, request, response);
       } catch {
@@ -87,6 +97,7 @@ export class ShadowRecorder {
         : Buffer.concat([Buffer.from(top, 'latin1'), requestBody]);
     const backend = this.backend(r.url);
     this.pending.sent++;
+    this.inFlight++;
     this.scheduleReport();
     new ShadowRequest(
       backend,
@@ -95,6 +106,7 @@ export class ShadowRecorder {
       this.limits.timeoutMs,
       this.limits.maxBodyBytes,
       (res) => {
+        this.inFlight--;
         this.settled();
         this.done(r, res, { requestId, method: head.method, target: head.target, requestBody, responseBody });
       },
@@ -149,8 +161,8 @@ export class ShadowRecorder {
     if (this.reportTimer) clearTimeout(this.reportTimer);
     this.reportTimer = null;
     const p = this.pending;
-    if (p.sent + p.failed + p.compared === 0 && Object.keys(p.statuses).length === 0) return;
-    this.pending = { sent: 0, failed: 0, compared: 0, statuses: {} };
+    if (p.sent + p.dropped + p.failed + p.compared === 0 && Object.keys(p.statuses).length === 0) return;
+    this.pending = { sent: 0, dropped: 0, failed: 0, compared: 0, statuses: {} };
     this.post({ type: 'report', ...p });
   }
 

@@ -29,7 +29,7 @@ function main(data: ShadowThreadData): void {
   yieldToDataPlane(data.nice);
   const shared = new Int32Array(data.shared);
   const recorder = new ShadowRecorder(
-    { timeoutMs: data.timeoutMs, maxBodyBytes: data.maxBodyBytes },
+    { maxConcurrent: data.maxConcurrent, timeoutMs: data.timeoutMs, maxBodyBytes: data.maxBodyBytes },
     new PairRing(data.bufferSize, data.bufferBytes),
     () => Atomics.sub(shared, OUTSTANDING, 1),
     (m) => port.postMessage(m),
@@ -40,6 +40,8 @@ function main(data: ShadowThreadData): void {
         recorder.accept(m.records, m.bytes);
         break;
       case 'pairs':
+        // counts first (messages arrive in order): the page's `dropped` then includes this thread's
+        recorder.report();
         port.postMessage({ type: 'page', id: m.id, ...recorder.pairs(m.since, m.limit) });
         break;
       case 'subscribe':

@@ -244,4 +244,24 @@ describe('shadow traffic', () => {
     expect(green.seen.length).toBe(greenBefore);
     process.off('warning', onWarning);
   });
+
+  it('bounds the copies handed to a shadow thread that is behind, dropping and counting the rest', async () => {
+    // a shadow thread that takes the copies and never gets round to them
+    const stuck = () =>
+      new Worker("require('node:worker_threads').parentPort.on('message', () => {});", { eval: true });
+    router = await createRouter({
+      blue: [blue.url],
+      green: [green.url],
+      healthCheck: { intervalMs: 0 },
+      shadow: { maxConcurrent: 2 },
+      deps: { shadowThread: stuck },
+    });
+    await router.setShadow({ enabled: true, sampleRate: 1 });
+    // 4 x maxConcurrent may wait for the thread; users are served throughout
+    for (let i = 0; i < 11; i++)
+      expect((await send(router.url, { path: '/p', body: String(i) })).status).toBe(200);
+    expect(await router.metrics.registry.metrics()).toMatch(
+      /greenlight_router_shadow_total\{outcome="dropped"\} 3/,
+    );
+  });
 });

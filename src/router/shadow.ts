@@ -17,7 +17,10 @@ import type { ShadowConfig, ShadowPair } from './types.js';
 export { ShadowCapture };
 
 export interface ShadowLimits {
-  /** Shadow copies in flight at once; a sampled request beyond this is dropped and counted. */
+  /**
+   * Shadow copies in flight to the candidate at once; beyond this a copy is dropped and counted
+   * (and a sampled request is not captured at all once HANDOVER_BOUND times this are pending).
+   */
   maxConcurrent: number;
   timeoutMs: number;
   /** Request and response bodies captured per pair; a request body beyond this is not shadowed. */
@@ -38,6 +41,13 @@ type Page = { pairs: ShadowPair[]; nextSeq: number; dropped: number };
  * batching cuts that to ~200 messages/s. Shadow is asynchronous: a few ms later changes nothing.
  */
 const HANDOVER_MS = 5;
+/**
+ * Copies handed over and not settled may reach this many times maxConcurrent: the shadow thread
+ * yields the CPU to the data plane, so on a busy machine it may be kept waiting for tens of ms;
+ * meanwhile copies queue (bounded) rather than being lost. The candidate still never sees more
+ * than maxConcurrent at once (the shadow thread drops and counts beyond that).
+ */
+const HANDOVER_BOUND = 4;
 /** The shadow thread's nice value: it runs when the data plane does not need the CPU. */
 const SHADOW_NICE = 19;
 
@@ -102,7 +112,8 @@ export class Shadow {
     const c = this.cfg;
     if (!c.enabled || c.sampleRate <= 0) return false;
     if (c.sampleRate < 1 && this.random() >= c.sampleRate) return false;
-    if (this.dead || this.due + Atomics.load(this.shared, OUTSTANDING) >= this.limits.maxConcurrent) {
+    const budget = this.limits.maxConcurrent * HANDOVER_BOUND;
+    if (this.dead || this.due + Atomics.load(this.shared, OUTSTANDING) >= budget) {
       this.dropped(this.dead ? 'no shadow thread' : 'overload');
       return false;
     }
@@ -114,7 +125,7 @@ export class Shadow {
     this.metrics.shadow('dropped', n);
   }
 
-  /** A copy is due (counted against maxConcurrent from now on). */
+  /** A copy is due (counted against the hand-over budget from now on). */
   reserve(): void {
     this.due++;
   }
@@ -155,12 +166,13 @@ export class Shadow {
 
   private start(): void {
     if (this.thread || this.dead || this.closing) return;
-    const { timeoutMs, maxBodyBytes, bufferSize } = this.limits;
+    const { maxConcurrent, timeoutMs, maxBodyBytes, bufferSize } = this.limits;
     // room for a few pairs of the largest kind (three capped bodies and a head) whatever the setting
     const bufferBytes = Math.max(this.limits.bufferBytes, 4 * (3 * maxBodyBytes + 65_536));
     const shared = this.shared.buffer as SharedArrayBuffer;
     const thread = this.spawn({
       shared,
+      maxConcurrent,
       timeoutMs,
       maxBodyBytes,
       bufferSize,
@@ -183,6 +195,7 @@ export class Shadow {
   private onMessage(m: FromShadow): void {
     if (m.type === 'report') {
       this.metrics.shadow('sent', m.sent);
+      if (m.dropped > 0) this.dropped('candidate busy', m.dropped);
       this.metrics.shadow('failed', m.failed);
       this.metrics.shadow('compared', m.compared);
       this.applyStatuses(m.statuses);
