@@ -160,7 +160,7 @@ export class RouterMetrics {
     this.errors.inc({ color, kind });
   }
 
-  shadow(outcome: ShadowOutcome, n = 1): void {
-    this.shadowCounts[outcome] += n;
+  shadow(outcome: ShadowOutcome): void {
+    this.shadowCounts[outcome]++;
   }
 }

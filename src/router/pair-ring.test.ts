@@ -7,11 +7,12 @@ function input(i: number, body = `{"i":${i}}`): PairInput {
     time: 1_700_000_000_000 + i,
     method: 'POST',
     path: `/predict?i=${i}`,
-    requestBody: Buffer.from(body),
+    // split in two parts: the ring joins them
+    requestBody: [Buffer.from(body.slice(0, 2)), Buffer.from(body.slice(2))],
     primary: {
       color: 'blue',
       status: 200,
-      body: Buffer.from('{"label":"ham"}'),
+      body: [Buffer.from('{"label":"ham"}')],
       latencyMs: 1.25,
       version: 'v1',
     },

@@ -1,14 +1,17 @@
 import type { Color } from '../spec/types.js';
 import type { ShadowPair } from './types.js';
 
-/** A pair as recorded: its text fields latin1 (from heads), its bodies raw bytes, decoded on read. */
+/**
+ * A pair as recorded: its text fields latin1 (from heads), its bodies raw bytes in the parts the
+ * sockets delivered, decoded on read.
+ */
 export interface PairInput {
   requestId: string;
   time: number;
   method: string;
   path: string;
-  requestBody: Buffer;
-  primary: { color: Color; status: number; body: Buffer; latencyMs: number; version?: string };
+  requestBody: Buffer[];
+  primary: { color: Color; status: number; body: Buffer[]; latencyMs: number; version?: string };
   shadow: {
     color: Color;
     status: number;
@@ -33,7 +36,8 @@ const HAS_ERROR = 4;
  * ShadowPair objects only when read.
  */
 export class PairRing {
-  private readonly arena: Buffer;
+  /** Allocated on the first pair: a router that never shadows never pays for it. */
+  private arenaBuf: Buffer | null = null;
   private readonly offsets: Int32Array;
   private readonly lengths: Int32Array;
   /** Seq of the oldest pair held, and of the next pair. */
@@ -48,13 +52,18 @@ export class PairRing {
 
   constructor(
     readonly capacity: number,
-    arenaBytes: number,
+    private readonly arenaBytes: number,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError('capacity must be a positive integer');
-    this.arena = Buffer.alloc(arenaBytes);
     this.offsets = new Int32Array(capacity);
     this.lengths = new Int32Array(capacity);
+  }
+
+  private get arena(): Buffer {
+    // not zero-filled: only bytes written are ever read
+    this.arenaBuf ??= Buffer.allocUnsafeSlow(this.arenaBytes);
+    return this.arenaBuf;
   }
 
   /** The sequence number the next pair will get. */
@@ -74,7 +83,7 @@ export class PairRing {
   /** Make room for `len` bytes and return where they go. */
   private reserve(len: number): number {
     if (this.nextSeq - this.oldest >= this.capacity) this.evictOldest();
-    if (this.head + len > this.arena.length) {
+    if (this.head + len > this.arenaBytes) {
       // wrap: what lies past the last write is the oldest, from the previous lap
       const from = this.head;
       while (this.oldest < this.nextSeq && this.offsets[this.slot(this.oldest)] >= from) this.evictOldest();
@@ -93,12 +102,12 @@ export class PairRing {
   push(p: PairInput): number {
     const texts = [p.requestId, p.method, p.path, p.primary.version ?? '', p.shadow.version ?? ''];
     const error = p.shadow.error ?? '';
-    let shadowBytes = 0;
-    for (const b of p.shadow.body) shadowBytes += b.length;
-    let len = FIXED + 4 * 9 + Buffer.byteLength(error) + p.requestBody.length + p.primary.body.length;
-    len += shadowBytes;
+    let len = FIXED + 4 * 9 + Buffer.byteLength(error);
+    for (const b of p.requestBody) len += b.length;
+    for (const b of p.primary.body) len += b.length;
+    for (const b of p.shadow.body) len += b.length;
     for (const t of texts) len += t.length;
-    if (len > this.arena.length) throw new RangeError('shadow pair larger than the ring');
+    if (len > this.arenaBytes) throw new RangeError('shadow pair larger than the ring');
     const start = this.reserve(len);
     const a = this.arena;
     let o = start;
@@ -116,8 +125,8 @@ export class PairRing {
     o++;
     for (const t of texts) o = writeText(a, o, t, 'latin1');
     o = writeText(a, o, error, 'utf8');
-    o = writeBytes(a, o, [p.requestBody]);
-    o = writeBytes(a, o, [p.primary.body]);
+    o = writeBytes(a, o, p.requestBody);
+    o = writeBytes(a, o, p.primary.body);
     o = writeBytes(a, o, p.shadow.body);
     const seq = this.nextSeq++;
     this.offsets[this.slot(seq)] = start;

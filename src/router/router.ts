@@ -7,7 +7,8 @@ import { RouterError } from './errors.js';
 import { checkAll, type HealthCheckOptions } from './health-check.js';
 import type { RequestHead } from './http-head.js';
 import { RouterMetrics } from './metrics.js';
-import { Shadow, type ShadowLimits, type SpawnShadowThread } from './shadow.js';
+import { PairRing } from './pair-ring.js';
+import { Shadow, type ShadowLimits } from './shadow.js';
 import { StickySessions, sessionIdOf } from './sticky-sessions.js';
 import { SwitchState } from './switch-state.js';
 import { TrafficPolicy } from './traffic-policy.js';
@@ -25,7 +26,8 @@ export interface RouterOptions {
   generation?: number;
   healthCheck?: Partial<HealthCheckOptions>;
   limits?: Partial<DataPlaneLimits>;
-  shadow?: Partial<ShadowLimits> & { config?: ShadowConfig };
+  /** `bufferSize` pairs (default 10,000) and `bufferBytes` bytes (default 32 MiB) at most are kept. */
+  shadow?: Partial<ShadowLimits> & { bufferSize?: number; bufferBytes?: number; config?: ShadowConfig };
   /** Sticky sessions: pin lifetime in ms; 0 (default) = off. */
   stickyTtlMs?: number;
   maxSessions?: number;
@@ -33,8 +35,8 @@ export interface RouterOptions {
   maxIdlePerBackend?: number;
   /** A backend is taken out after this many consecutive 5xx responses. */
   maxFailures?: number;
-  /** Injected for tests: wall clock, the random source for weights and sampling, the shadow thread. */
-  deps?: { now?: () => number; random?: () => number; shadowThread?: SpawnShadowThread };
+  /** Injected for tests: wall clock and the random source for weights and sampling. */
+  deps?: { now?: () => number; random?: () => number };
 }
 
 /** The in-process router: data plane plus the RouterControl the admin API and the controller drive. */
@@ -57,6 +59,12 @@ const DEFAULT_LIMITS: DataPlaneLimits = {
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 60_000,
 };
+
+/** The shadow ring's bytes: as configured, and always room for a few pairs of the largest kind. */
+function shadowRingBytes(o: RouterOptions['shadow']): number {
+  const maxBody = o?.maxBodyBytes ?? 64 * 1024;
+  return Math.max(o?.bufferBytes ?? 32 * 1024 * 1024, 4 * (3 * maxBody + 65_536));
+}
 
 /**
  * Start a router listening on `opts.port`. The returned object is the in-process RouterControl;
@@ -97,21 +105,13 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     active: () => policy.active,
     generation: () => policy.generation,
   });
-  const { config: shadowConfig, ...shadowLimits } = opts.shadow ?? {};
   const shadow = new Shadow(
-    {
-      maxConcurrent: 64,
-      timeoutMs: 5000,
-      maxBodyBytes: 64 * 1024,
-      bufferSize: 10_000,
-      bufferBytes: 32 * 1024 * 1024,
-      ...shadowLimits,
-    },
+    { maxConcurrent: 64, timeoutMs: 5000, maxBodyBytes: 64 * 1024, ...opts.shadow },
+    new PairRing(opts.shadow?.bufferSize ?? 10_000, shadowRingBytes(opts.shadow)),
     metrics,
     random,
-    opts.deps?.shadowThread,
   );
-  if (shadowConfig) shadow.config = validateShadow(shadowConfig);
+  if (opts.shadow?.config) shadow.config = validateShadow(opts.shadow.config);
 
   const usable = (c: Color) => pools[c].hasHealthy(now());
   const clock = { now: Date.now() };
@@ -263,7 +263,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
       for (const c of connections) c.destroy();
       pools.blue.close();
       pools.green.close();
-      await Promise.all([closed, shadow.close()]);
+      await closed;
     },
   };
   return router;

@@ -1,4 +1,3 @@
-import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter, type Router } from './router.js';
 import { send, startUpstream, type Upstream } from './test-helpers.js';
@@ -208,60 +207,5 @@ describe('shadow traffic', () => {
       if (healthy) await new Promise((r) => setTimeout(r, 20));
     }
     expect(healthy).toBe(false);
-  });
-
-  it('stops shadowing, counting every sampled request as dropped, when the shadow thread dies', async () => {
-    const warnings: string[] = [];
-    const onWarning = (w: Error) => warnings.push(w.message);
-    process.on('warning', onWarning);
-    // a shadow thread that dies on the first copies it is handed
-    const dying = () =>
-      new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3));", {
-        eval: true,
-      });
-    router = await createRouter({
-      blue: [blue.url],
-      green: [green.url],
-      healthCheck: { intervalMs: 0 },
-      deps: { shadowThread: dying },
-    });
-    await router.setShadow({ enabled: true, sampleRate: 1 });
-    const greenBefore = green.seen.length;
-    expect((await send(router.url, { path: '/predict', body: 'a' })).status).toBe(200);
-    // the copy handed over was lost with the thread: counted
-    expect(await waitFor(() => warnings.some((w) => w.includes('shadow traffic stopped')))).toBe(true);
-    expect((await router.shadowPairs(0, 10)).dropped).toBe(1);
-    for (let i = 0; i < 3; i++) {
-      const r = await send(router.url, { path: '/predict', body: String(i) });
-      expect(r.status).toBe(200);
-      expect(JSON.parse(r.body).label).toBe('ham');
-    }
-    const page = await router.shadowPairs(0, 10);
-    expect(page).toMatchObject({ pairs: [], dropped: 4 });
-    expect(await router.metrics.registry.metrics()).toMatch(
-      /greenlight_router_shadow_total\{outcome="dropped"\} 4/,
-    );
-    expect(green.seen.length).toBe(greenBefore);
-    process.off('warning', onWarning);
-  });
-
-  it('bounds the copies handed to a shadow thread that is behind, dropping and counting the rest', async () => {
-    // a shadow thread that takes the copies and never gets round to them
-    const stuck = () =>
-      new Worker("require('node:worker_threads').parentPort.on('message', () => {});", { eval: true });
-    router = await createRouter({
-      blue: [blue.url],
-      green: [green.url],
-      healthCheck: { intervalMs: 0 },
-      shadow: { maxConcurrent: 2 },
-      deps: { shadowThread: stuck },
-    });
-    await router.setShadow({ enabled: true, sampleRate: 1 });
-    // 4 x maxConcurrent may wait for the thread; users are served throughout
-    for (let i = 0; i < 11; i++)
-      expect((await send(router.url, { path: '/p', body: String(i) })).status).toBe(200);
-    expect(await router.metrics.registry.metrics()).toMatch(
-      /greenlight_router_shadow_total\{outcome="dropped"\} 3/,
-    );
   });
 });

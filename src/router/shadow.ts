@@ -1,282 +1,272 @@
-import { Worker } from 'node:worker_threads';
-import type { Backend } from './backend.js';
+import { randomUUID } from 'node:crypto';
+import type { Color } from '../spec/types.js';
 import type { ColorPool } from './color-pool.js';
+import { upstreamHeaderLines } from './head-writer.js';
+import { fieldValue, type RequestHead } from './http-head.js';
 import type { RouterMetrics } from './metrics.js';
-import { ShadowCapture } from './shadow-capture.js';
-import {
-  type CopyRecord,
-  type FromShadow,
-  OUTSTANDING,
-  type ShadowThreadData,
-  SLOTS,
-  type StatusReport,
-  type ToShadow,
-} from './shadow-protocol.js';
+import type { PairRing } from './pair-ring.js';
+import { ShadowRequest, type ShadowResult } from './shadow-request.js';
 import type { ShadowConfig, ShadowPair } from './types.js';
 
-export { ShadowCapture };
-
 export interface ShadowLimits {
-  /**
-   * Shadow copies in flight to the candidate at once; beyond this a copy is dropped and counted
-   * (and a sampled request is not captured at all once HANDOVER_BOUND times this are pending).
-   */
+  /** Shadow copies in flight at once; a sampled request beyond this is dropped and counted. */
   maxConcurrent: number;
   timeoutMs: number;
   /** Request and response bodies captured per pair; a request body beyond this is not shadowed. */
   maxBodyBytes: number;
-  /** Pairs kept, at most, and the bytes they may take, at most (the newest win). */
-  bufferSize: number;
-  bufferBytes: number;
 }
 
-/** Starts the shadow thread; injected so tests can give one that fails. */
-export type SpawnShadowThread = (data: ShadowThreadData) => Worker;
-
-type Page = { pairs: ShadowPair[]; nextSeq: number; dropped: number };
-
-/**
- * Copies are handed over in batches this often: one message (and one wake-up of the shadow thread)
- * per batch instead of per copy. A postMessage costs the data plane ~12-20 µs; at 2,000 copies/s
- * batching cuts that to ~200 messages/s. Shadow is asynchronous: a few ms later changes nothing.
- */
-const HANDOVER_MS = 5;
-/**
- * Copies handed over and not settled may reach this many times maxConcurrent: the shadow thread
- * yields the CPU to the data plane, so on a busy machine it may be kept waiting for tens of ms;
- * meanwhile copies queue (bounded) rather than being lost. The candidate still never sees more
- * than maxConcurrent at once (the shadow thread drops and counts beyond that).
- */
-const HANDOVER_BOUND = 4;
-/** The shadow thread's nice value: it runs when the data plane does not need the CPU. */
-const SHADOW_NICE = 19;
-
-/** The compiled shadow-thread module (under vitest this file runs from src/, the worker from dist/). */
-function threadModule(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts')
-    ? new URL('../../dist/src/router/shadow-thread.js', here)
-    : new URL('./shadow-thread.js', here);
+interface PrimaryResult {
+  color: Color;
+  status: number;
+  latencyMs: number;
+  version: string | undefined;
 }
 
-/** The default: the compiled shadow-thread module in a worker thread. */
-export const spawnShadowThread: SpawnShadowThread = (data) =>
-  new Worker(threadModule(), { workerData: data });
+/** What the data plane records about one sampled request while it is being served. */
+export class ShadowCapture {
+  /** From `x-request-id`, or generated when the copy is sent. */
+  requestId = '';
+  readonly time = Date.now();
+  readonly method: string;
+  readonly target: string;
+  readonly requestParts: Buffer[] = [];
+  requestBytes = 0;
+  readonly responseParts: Buffer[] = [];
+  responseBytes = 0;
+  tooLarge = false;
+  /** The request head, kept until the copy is built (off the user's path, see Shadow.send). */
+  private head: RequestHead | null;
+  private primary: PrimaryResult | null = null;
+  private shadowResult: (ShadowResult & { color: Color }) | null = null;
+  private abandoned = false;
+  /** Set once the request is complete: where the copy goes when the user's exchange ends. */
+  private candidate: ColorPool | null = null;
+
+  constructor(
+    private readonly owner: Shadow,
+    head: RequestHead,
+    /** Client address, for the copy's X-Forwarded-For. */
+    private readonly remote: string,
+  ) {
+    this.head = head;
+    this.method = head.method;
+    this.target = head.target;
+  }
+
+  addRequest(p: Buffer): void {
+    this.requestBytes += p.length;
+    if (this.requestBytes > this.owner.limits.maxBodyBytes) this.tooLarge = true;
+    else this.requestParts.push(p);
+  }
+
+  addResponse(p: Buffer): void {
+    const room = this.owner.limits.maxBodyBytes - this.responseBytes;
+    if (room <= 0) return;
+    const slice = p.length > room ? p.subarray(0, room) : p;
+    this.responseParts.push(slice);
+    this.responseBytes += slice.length;
+  }
+
+  /**
+   * The request body is complete: the copy is due. It leaves after the user's response has been
+   * written (primaryDone / abandon), so it never competes with its own user's exchange.
+   */
+  requestComplete(candidate: ColorPool): void {
+    if (this.tooLarge) {
+      this.abandon();
+      return;
+    }
+    this.candidate = candidate;
+    this.owner.reserve();
+  }
+
+  /** The user's exchange is over: hand a due copy to the sender. */
+  private release(): void {
+    const candidate = this.candidate;
+    if (!candidate) return;
+    this.candidate = null;
+    this.owner.enqueue(this, candidate);
+  }
+
+  /** The copy's request bytes: the forwardable fields of the user's head, re-framed with Content-Length. */
+  buildRequest(): string {
+    const head = this.head!;
+    this.head = null;
+    this.requestId = fieldValue(head, 'x-request-id') ?? randomUUID();
+    const lines = upstreamHeaderLines(head, this.remote, 'shadow', true);
+    const parts = this.requestParts;
+    // latin1 maps bytes to chars one to one: the body travels unchanged in a single string write
+    const body =
+      parts.length === 0
+        ? ''
+        : parts.length === 1
+          ? parts[0].toString('latin1')
+          : Buffer.concat(parts).toString('latin1');
+    return (
+      `${this.method} ${this.target} HTTP/1.1\r\n${lines}` +
+      `content-length: ${this.requestBytes}\r\nx-greenlight-shadow: 1\r\n\r\n${body}`
+    );
+  }
+
+  primaryDone(color: Color, status: number, latencyMs: number, version: string | undefined): void {
+    this.primary = { color, status, latencyMs, version };
+    this.release();
+    this.maybeEmit();
+  }
+
+  shadowDone(color: Color, r: ShadowResult): void {
+    this.shadowResult = {
+      color,
+      status: r.status,
+      body: r.body,
+      latencyMs: r.latencyMs,
+      version: r.version,
+      error: r.error,
+    };
+    this.maybeEmit();
+  }
+
+  /** The primary failed or the copy could not be sent: no pair. */
+  abandon(): void {
+    // a copy already due is still sent (and counted as sent); its pair is never emitted
+    this.release();
+    if (this.abandoned) return;
+    this.abandoned = true;
+    this.owner.dropped('abandoned');
+  }
+
+  private maybeEmit(): void {
+    if (this.abandoned || !this.primary || !this.shadowResult) return;
+    this.owner.emit(this, this.primary, this.shadowResult);
+  }
+}
 
 /**
- * Shadow traffic, data-plane side: samples requests and hands each copy, once its user has been
- * answered, to the shadow thread (started when shadow is first enabled), which sends it, waits for
- * the candidate and keeps the pairs. Nothing here can delay a user response: sampling is a counter
- * check; the hand-over is one message per batch of copies (a timer, so other users' bytes go
- * first), never waited on; a copy beyond the concurrency budget (due, queued or in flight) is
- * dropped and counted. If the shadow thread dies, shadow stops (every sampled request is
- * counted as dropped) and user traffic goes on.
+ * Shadow traffic: samples requests, sends copies to the candidate color asynchronously, and
+ * records pairs in a bounded ring buffer. Nothing here can delay a user response: sampling is a
+ * counter check; a copy is built and sent only after its user's response has been written, in a
+ * setImmediate (after the I/O of that event-loop turn, so other users' bytes go first), on its own
+ * connection; overload drops copies (counted).
  */
 export class Shadow {
-  private cfg: ShadowConfig = { enabled: false, sampleRate: 0 };
+  config: ShadowConfig = { enabled: false, sampleRate: 0 };
+  inFlight = 0;
   droppedCount = 0;
   private readonly subscribers = new Set<(pair: ShadowPair) => void>();
-  /** Copies due but not handed over yet (their user's exchange is still running, or they are queued). */
+  /** Copies due but not sent yet (their user's exchange is still running, or they are queued). */
   private due = 0;
-  /** [OUTSTANDING]: copies handed over and not settled yet; the shadow thread counts them down. */
-  private readonly shared = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
-  /** Copies waiting for the next hand-over. */
+  /** Copies waiting for the next setImmediate. */
   private queue: { capture: ShadowCapture; candidate: ColorPool }[] = [];
-  private thread: Worker | null = null;
-  private dead = false;
-  private closing = false;
-  private nextPage = 1;
-  private readonly pages = new Map<number, (p: Page) => void>();
-  /** The candidate backends copies went to, by URL, for the passive health the thread reports. */
-  private readonly backends = new Map<string, Backend>();
 
   constructor(
     readonly limits: ShadowLimits,
+    private readonly ring: PairRing,
     private readonly metrics: RouterMetrics,
     private readonly random: () => number,
-    private readonly spawn: SpawnShadowThread = spawnShadowThread,
   ) {}
 
-  get config(): ShadowConfig {
-    return this.cfg;
-  }
-
-  /** Enabling shadow for the first time starts the shadow thread. */
-  set config(c: ShadowConfig) {
-    this.cfg = c;
-    if (c.enabled) this.start();
-  }
-
-  /** Whether to copy this request. Counts a drop when sampled but over budget or without a thread. */
+  /** Whether to copy this request. Counts a drop when sampled but over the concurrency budget. */
   sample(): boolean {
-    const c = this.cfg;
+    const c = this.config;
     if (!c.enabled || c.sampleRate <= 0) return false;
     if (c.sampleRate < 1 && this.random() >= c.sampleRate) return false;
-    const budget = this.limits.maxConcurrent * HANDOVER_BOUND;
-    if (this.dead || this.due + Atomics.load(this.shared, OUTSTANDING) >= budget) {
-      this.dropped(this.dead ? 'no shadow thread' : 'overload');
+    if (this.inFlight + this.due >= this.limits.maxConcurrent) {
+      this.dropped('overload');
       return false;
     }
     return true;
   }
 
-  dropped(_why: string, n = 1): void {
-    this.droppedCount += n;
-    this.metrics.shadow('dropped', n);
+  dropped(_why: string): void {
+    this.droppedCount++;
+    this.metrics.shadow('dropped');
   }
 
-  /** A copy is due (counted against the hand-over budget from now on). */
+  /** A copy is due (counted against maxConcurrent from now on). */
   reserve(): void {
     this.due++;
   }
 
-  /** Hand a due copy over with the others of the next few milliseconds (one message for them all). */
+  /** Send a due copy after the current I/O phase (one setImmediate for every copy of the turn). */
   enqueue(capture: ShadowCapture, candidate: ColorPool): void {
-    if (this.queue.length === 0) setTimeout(() => this.flush(), HANDOVER_MS);
+    if (this.queue.length === 0) setImmediate(() => this.flush());
     this.queue.push({ capture, candidate });
   }
 
-  /** One message for the queued copies: their records, and all their bodies in one transferred buffer. */
   private flush(): void {
     const queue = this.queue;
     this.queue = [];
-    const records: CopyRecord[] = [];
-    const captures: ShadowCapture[] = [];
-    let total = 0;
-    const now = Date.now();
     for (const { capture, candidate } of queue) {
       this.due--;
-      const backend = this.dead ? undefined : candidate.pick(now);
-      if (!backend) {
-        capture.abandon();
-        continue;
-      }
-      this.backends.set(backend.url, backend);
-      records.push(capture.record(backend.url, candidate.color));
-      captures.push(capture);
-      total += capture.requestBytes + capture.responseBytes;
+      this.send(capture, candidate);
     }
-    if (records.length === 0 || !this.thread) return;
-    const bytes = new Uint8Array(total);
-    let off = 0;
-    for (const c of captures) off = c.copyBodies(bytes, off);
-    Atomics.add(this.shared, OUTSTANDING, records.length);
-    this.post({ type: 'copies', records, bytes }, [bytes.buffer]);
   }
 
-  private start(): void {
-    if (this.thread || this.dead || this.closing) return;
-    const { maxConcurrent, timeoutMs, maxBodyBytes, bufferSize } = this.limits;
-    // room for a few pairs of the largest kind (three capped bodies and a head) whatever the setting
-    const bufferBytes = Math.max(this.limits.bufferBytes, 4 * (3 * maxBodyBytes + 65_536));
-    const shared = this.shared.buffer as SharedArrayBuffer;
-    const thread = this.spawn({
-      shared,
-      maxConcurrent,
-      timeoutMs,
-      maxBodyBytes,
-      bufferSize,
-      bufferBytes,
-      nice: SHADOW_NICE,
+  private send(capture: ShadowCapture, candidate: ColorPool): void {
+    const backend = candidate.pick(Date.now());
+    if (!backend) {
+      capture.abandon();
+      return;
+    }
+    const request = capture.buildRequest();
+    this.inFlight++;
+    this.metrics.shadow('sent');
+    new ShadowRequest(
+      backend,
+      request,
+      capture.method === 'HEAD',
+      this.limits.timeoutMs,
+      this.limits.maxBodyBytes,
+      (r) => {
+        this.inFlight--;
+        if (r.error) this.metrics.shadow('failed');
+        capture.shadowDone(candidate.color, r);
+      },
+    );
+  }
+
+  /**
+   * Record the pair. Its bytes are copied into the ring as they are (no decoding, no strings kept):
+   * the ring is bytes outside the JS heap, so however full it is, the data plane's GC has nothing
+   * of it to trace or copy. A pair object is built only for in-process subscribers, if any.
+   */
+  emit(capture: ShadowCapture, primary: PrimaryResult, shadow: ShadowResult & { color: Color }): void {
+    this.metrics.shadow('compared');
+    const seq = this.ring.push({
+      requestId: capture.requestId,
+      time: capture.time,
+      method: capture.method,
+      path: capture.target,
+      requestBody: capture.requestParts,
+      primary: {
+        color: primary.color,
+        status: primary.status,
+        body: capture.responseParts,
+        latencyMs: primary.latencyMs,
+        version: primary.version,
+      },
+      shadow,
     });
-    this.thread = thread;
-    // the data plane's server keeps the process alive; a forgotten close() must not
-    thread.unref();
-    thread.on('message', (m: FromShadow) => this.onMessage(m));
-    thread.on('error', (err) => this.died(err));
-    thread.on('exit', (code) => this.died(new Error(`shadow thread exited with code ${code}`)));
-    if (this.subscribers.size > 0) this.post({ type: 'subscribe', on: true });
-  }
-
-  private post(m: ToShadow, transfer?: ArrayBuffer[]): void {
-    this.thread?.postMessage(m, transfer);
-  }
-
-  private onMessage(m: FromShadow): void {
-    if (m.type === 'report') {
-      this.metrics.shadow('sent', m.sent);
-      if (m.dropped > 0) this.dropped('candidate busy', m.dropped);
-      this.metrics.shadow('failed', m.failed);
-      this.metrics.shadow('compared', m.compared);
-      this.applyStatuses(m.statuses);
-    } else if (m.type === 'page') {
-      const resolve = this.pages.get(m.id);
-      this.pages.delete(m.id);
-      resolve?.({ pairs: m.pairs, nextSeq: m.nextSeq, dropped: this.droppedCount + m.evicted });
-    } else if (m.type === 'pair') {
-      for (const cb of this.subscribers) {
-        try {
-          cb(m.pair);
-        } catch {
-          // a subscriber's bug must not reach the data plane
-        }
+    if (this.subscribers.size === 0) return;
+    const pair = this.ring.get(seq);
+    for (const cb of this.subscribers) {
+      try {
+        cb(pair);
+      } catch {
+        // a subscriber's bug must not reach the data plane
       }
-    }
-  }
-
-  /** Passive health from the candidate's answers to copies, as if the data plane had seen them. */
-  private applyStatuses(statuses: StatusReport): void {
-    const now = Date.now();
-    for (const url of Object.keys(statuses)) {
-      const b = this.backends.get(url);
-      if (b) for (const s of statuses[url]) b.recordStatus(s, now);
-    }
-  }
-
-  /** The shadow thread is gone: shadow stops, what it held is counted as dropped, users go on. */
-  private died(err: Error): void {
-    if (this.dead || this.closing) return;
-    this.dead = true;
-    this.thread = null;
-    this.dropped('shadow thread died', Atomics.exchange(this.shared, OUTSTANDING, 0));
-    this.answerPagesEmpty();
-    process.emitWarning(`shadow traffic stopped: ${err.message}`, { code: 'GL_ROUTER_SHADOW_THREAD' });
-  }
-
-  private answerPagesEmpty(): void {
-    for (const [id, resolve] of this.pages) {
-      this.pages.delete(id);
-      resolve({ pairs: [], nextSeq: 0, dropped: this.droppedCount });
     }
   }
 
   subscribe(cb: (pair: ShadowPair) => void): () => void {
     this.subscribers.add(cb);
-    if (this.subscribers.size === 1) this.post({ type: 'subscribe', on: true });
-    return () => {
-      if (this.subscribers.delete(cb) && this.subscribers.size === 0)
-        this.post({ type: 'subscribe', on: false });
-    };
+    return () => this.subscribers.delete(cb);
   }
 
-  /** Pairs with seq > since, oldest first, at most `limit` (from the shadow thread's ring). */
-  pairs(since: number, limit: number): Promise<Page> {
-    const thread = this.thread;
-    if (!thread)
-      return Promise.resolve({ pairs: [], nextSeq: Math.max(since, 0), dropped: this.droppedCount });
-    const id = this.nextPage++;
-    return new Promise((resolve) => {
-      this.pages.set(id, (p) => resolve(p.nextSeq === 0 ? { ...p, nextSeq: Math.max(since, 0) } : p));
-      this.post({ type: 'pairs', id, since, limit });
-    });
-  }
-
-  /** Stop the shadow thread (copies in flight are abandoned). */
-  async close(): Promise<void> {
-    this.closing = true;
-    const thread = this.thread;
-    this.thread = null;
-    if (!thread) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 1000);
-      thread.on('message', (m: FromShadow) => {
-        if (m.type !== 'closed') return;
-        clearTimeout(timer);
-        resolve();
-      });
-      thread.postMessage({ type: 'close' } satisfies ToShadow);
-    });
-    await thread.terminate();
-    this.answerPagesEmpty();
+  pairs(since: number, limit: number): { pairs: ShadowPair[]; nextSeq: number; dropped: number } {
+    const pairs = this.ring.since(since, limit);
+    const nextSeq = pairs.length > 0 ? pairs[pairs.length - 1].seq : Math.max(since, this.ring.next - 1);
+    return { pairs, nextSeq, dropped: this.droppedCount + this.ring.evicted };
   }
 }
