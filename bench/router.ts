@@ -18,7 +18,7 @@
  *    written after a switch returned but answered by the previous generation, and the switch-call
  *    latency.
  * 3. shadow at sample rate 1.0 vs off: primary latency under the same paced load (one continuous
- *    run alternating the modes every second, so both see the same background load), router CPU
+ *    run alternating the modes every half second, so both see the same background load), router CPU
  *    per paced request by mode, and wrk throughput.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -365,9 +365,9 @@ async function idleSwitchFloor(env: Env): Promise<void> {
 }
 
 /** How part 3 alternates shadow off and on within one continuous paced run. */
-const SLICE_MS = 1000;
+const SLICE_MS = 500;
 /** Requests sent this soon after a toggle are left out: copies of the previous slice may still be in flight. */
-const GUARD_MS = 100;
+const GUARD_MS = 50;
 
 /**
  * The latencies of the requests sent during the slices of one mode (past each slice's guard),
