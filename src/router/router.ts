@@ -7,7 +7,7 @@ import { RouterError } from './errors.js';
 import { checkAll, type HealthCheckOptions } from './health-check.js';
 import type { RequestHead } from './http-head.js';
 import { RouterMetrics } from './metrics.js';
-import { RingBuffer } from './ring-buffer.js';
+import { PairRing } from './pair-ring.js';
 import { Shadow, type ShadowLimits } from './shadow.js';
 import { StickySessions, sessionIdOf } from './sticky-sessions.js';
 import { SwitchState } from './switch-state.js';
@@ -26,7 +26,8 @@ export interface RouterOptions {
   generation?: number;
   healthCheck?: Partial<HealthCheckOptions>;
   limits?: Partial<DataPlaneLimits>;
-  shadow?: Partial<ShadowLimits> & { bufferSize?: number; config?: ShadowConfig };
+  /** `bufferSize` pairs (default 10,000) and `bufferBytes` bytes (default 32 MiB) at most are kept. */
+  shadow?: Partial<ShadowLimits> & { bufferSize?: number; bufferBytes?: number; config?: ShadowConfig };
   /** Sticky sessions: pin lifetime in ms; 0 (default) = off. */
   stickyTtlMs?: number;
   maxSessions?: number;
@@ -58,6 +59,12 @@ const DEFAULT_LIMITS: DataPlaneLimits = {
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 60_000,
 };
+
+/** The shadow ring's bytes: as configured, and always room for a few pairs of the largest kind. */
+function shadowRingBytes(o: RouterOptions['shadow']): number {
+  const maxBody = o?.maxBodyBytes ?? 64 * 1024;
+  return Math.max(o?.bufferBytes ?? 32 * 1024 * 1024, 4 * (3 * maxBody + 65_536));
+}
 
 /**
  * Start a router listening on `opts.port`. The returned object is the in-process RouterControl;
@@ -105,7 +112,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
   });
   const shadow = new Shadow(
     { maxConcurrent: 64, timeoutMs: 5000, maxBodyBytes: 64 * 1024, ...opts.shadow },
-    new RingBuffer<ShadowPair>(opts.shadow?.bufferSize ?? 10_000),
+    new PairRing(opts.shadow?.bufferSize ?? 10_000, shadowRingBytes(opts.shadow)),
     metrics,
     random,
   );

@@ -190,4 +190,22 @@ describe('shadow traffic', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(count).toBe(2);
   });
+
+  it('feeds the candidate answers to copies into its passive health', async () => {
+    router = await createRouter({ blue: [blue.url], green: [green.url], healthCheck: { intervalMs: 0 } });
+    await router.setShadow({ enabled: true, sampleRate: 1 });
+    mode = 'error';
+    const got: ShadowPair[] = [];
+    router.onShadowPair((p) => got.push(p));
+    for (let i = 0; i < 3; i++)
+      expect((await send(router.url, { path: '/p', body: String(i) })).status).toBe(200);
+    expect(await waitFor(() => got.length === 3)).toBe(true);
+    // three 5xx in a row take a backend out (maxFailures), whichever thread saw them
+    let healthy = true;
+    for (let k = 0; k < 100 && healthy; k++) {
+      healthy = (await router.state()).colors.green.backends[0].healthy;
+      if (healthy) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(healthy).toBe(false);
+  });
 });
