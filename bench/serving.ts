@@ -6,7 +6,8 @@
  * by wrk over loopback) against the ceiling: the same model and the same dynamic batcher called by
  * N concurrent async callers in this process, no HTTP. Target: server ≥ 0.8× the ceiling at
  * concurrency 64. Texts are the held-out e-mails of samples.jsonl, so featurization cost is real.
- * Also printed: CPU time per request of each side, and the node:http floor (no model at all).
+ * Also printed: CPU time per request of each side, and the HTTP floor (no model at all) of the
+ * server's own HTTP layer and of node:http.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -60,6 +61,7 @@ export async function main(args: string[]): Promise<number> {
   const model = await (thread ? loadOnnxModelInWorker : loadOnnxModel)(modelPath);
   const server = await startServer(modelPath, batching, thread);
   let floor: Point;
+  let nodeFloor: Point;
   try {
     await runInProcess(model.predict, texts, top, 1, batching); // warm-up
     await runWrk(server.url, script, top, 1); // warm-up
@@ -72,7 +74,8 @@ export async function main(args: string[]): Promise<number> {
     await model.release();
   }
   try {
-    floor = await measureHttpFloor(script, top, seconds);
+    floor = await measureHttpFloor(script, top, seconds, true);
+    nodeFloor = await measureHttpFloor(script, top, seconds, false);
   } finally {
     rmSync(script, { force: true });
   }
@@ -82,11 +85,11 @@ export async function main(args: string[]): Promise<number> {
   console.log(
     `\nserver/in-process throughput at concurrency ${top}: ${ratio.toFixed(2)}× (target ≥ 0.80×: ${verdict})`,
   );
-  console.log(
-    `node:http floor (no model, concurrency ${top}): ${floor.rps.toFixed(0)} r/s, ` +
-      `${floor.cpuUsPerRequest.toFixed(0)} µs CPU per request; the model alone: ` +
-      `${inProcess.get(top)!.cpuUsPerRequest.toFixed(0)} µs CPU per text`,
-  );
+  const floorLine = (what: string, p: Point) =>
+    `${what} (no model, concurrency ${top}): ${p.rps.toFixed(0)} r/s, ${p.cpuUsPerRequest.toFixed(0)} µs CPU per request`;
+  console.log(`${floorLine("HTTP floor, the server's own HTTP layer", floor)}`);
+  console.log(`${floorLine('HTTP floor, node:http', nodeFloor)}`);
+  console.log(`the model alone: ${inProcess.get(top)!.cpuUsPerRequest.toFixed(0)} µs CPU per text`);
   console.log('Figures from a shared machine are noisy: compare within one run.');
   return 0;
 }

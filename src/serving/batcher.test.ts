@@ -56,6 +56,23 @@ describe('createBatcher', () => {
     expect(r.calls).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('hands the runner the next batch before the callers of the finished one continue', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((res) => {
+      release = res;
+    });
+    const r = recordingRunner(gate);
+    const b = createBatcher({ run: r.run, maxBatchSize: 100, maxQueueDelayMs: 0 });
+    const first = b.submit([1]);
+    await new Promise((res) => setImmediate(res));
+    const second = b.submit([2]);
+    release();
+    await first;
+    // the second run already started: a runner in another thread never waits for the answers
+    expect(r.calls).toEqual([[1], [2]]);
+    await second;
+  });
+
   it('waits up to maxQueueDelayMs for company, and no longer once the batch is full', async () => {
     const r = recordingRunner();
     const b = createBatcher({ run: r.run, maxBatchSize: 2, maxQueueDelayMs: 60_000 });

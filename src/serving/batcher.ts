@@ -34,10 +34,30 @@ export interface Batcher<I, O> {
   idle(): Promise<void>;
 }
 
+/** One submission: its outputs fill in as the batches holding its items finish. */
+interface Submission<O> {
+  outputs: O[];
+  left: number;
+  resolve: (outputs: O[]) => void;
+  reject: (err: unknown) => void;
+}
+
+/** One queued item: its input and where its output goes (one promise per submission, not per item). */
 interface Pending<I, O> {
   input: I;
-  resolve: (output: O) => void;
-  reject: (err: unknown) => void;
+  index: number;
+  owner: Submission<O>;
+}
+
+function settle<I, O>(batch: Pending<I, O>[], outputs: O[]): void {
+  if (outputs.length !== batch.length) {
+    throw new Error(`batch runner returned ${outputs.length} outputs for ${batch.length} inputs`);
+  }
+  for (let i = 0; i < batch.length; i++) {
+    const { owner, index } = batch[i];
+    owner.outputs[index] = outputs[i];
+    if (--owner.left === 0) owner.resolve(owner.outputs);
+  }
 }
 
 /**
@@ -76,31 +96,35 @@ export function createBatcher<I, O>(opts: BatcherOptions<I, O>): Batcher<I, O> {
     batches++;
     items += batch.length;
     try {
-      const outputs = await opts.run(batch.map((p) => p.input));
-      if (outputs.length !== batch.length) {
-        throw new Error(`batch runner returned ${outputs.length} outputs for ${batch.length} inputs`);
-      }
-      for (let i = 0; i < batch.length; i++) batch[i].resolve(outputs[i]);
+      settle(batch, await opts.run(batch.map((p) => p.input)));
     } catch (err) {
-      for (const p of batch) p.reject(err);
+      for (const p of batch) p.owner.reject(err); // a settled promise ignores later calls
     } finally {
       running = false;
       opts.onBatch?.(batch.length);
-      // Items queued during the run have already waited one run: no extra delay for them.
-      if (queue.length > 0) schedule(0);
-      else for (const wake of idleWaiters.splice(0)) wake();
+      // Items queued during the run have already waited one run: they go now, not after a
+      // setImmediate. The callers of this batch only continue once this returns (their promises
+      // settle in microtasks), so a runner in another thread starts the next batch while this
+      // thread is still answering the last one instead of idling through it.
+      if (queue.length > 0) {
+        cancelSchedule();
+        void dispatch();
+      } else for (const wake of idleWaiters.splice(0)) wake();
     }
-  }
-
-  function enqueue(input: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      queue.push({ input, resolve, reject });
-    });
   }
 
   return {
     submit(inputs) {
-      const results = Promise.all(inputs.map(enqueue));
+      const results = new Promise<O[]>((resolve, reject) => {
+        const owner: Submission<O> = {
+          outputs: new Array<O>(inputs.length),
+          left: inputs.length,
+          resolve,
+          reject,
+        };
+        if (inputs.length === 0) resolve(owner.outputs);
+        for (let i = 0; i < inputs.length; i++) queue.push({ input: inputs[i], index: i, owner });
+      });
       if (!running && queue.length >= opts.maxBatchSize) {
         cancelSchedule();
         schedule(0);

@@ -1,14 +1,17 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Batcher } from './batcher.js';
-import { readJsonBody } from './body.js';
+import { parseJsonBody } from './body.js';
+import type { HttpRequest } from './http/request.js';
+import type { Lifecycle } from './lifecycle.js';
 import type { ErrorType, InferenceEndpoint, ServerMetrics } from './metrics.js';
 import { inferResponse, parseInferRequest } from './oip.js';
 import { parsePredictRequest } from './predict-request.js';
 import type { Prediction } from './prediction.js';
-import { type ResponseContext, sendJson } from './respond.js';
+import { sendJson } from './respond.js';
 
-export interface InferenceContext extends ResponseContext {
+export interface InferenceContext {
   name: string;
+  version: string;
+  lifecycle: Lifecycle;
   bodyLimit: number;
   metrics: ServerMetrics;
   batcher: Batcher<string, Prediction>;
@@ -21,8 +24,7 @@ type Outcome = { status: number; body: unknown; error?: ErrorType };
  * submit the texts to the dynamic batcher, answer. Metrics are recorded here and nowhere else.
  */
 export async function handleInference(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: HttpRequest,
   ctx: InferenceContext,
   endpoint: InferenceEndpoint,
 ): Promise<void> {
@@ -30,8 +32,7 @@ export async function handleInference(
   const { metrics } = ctx;
   metrics.begin(endpoint);
   try {
-    const body = await readJsonBody(req, ctx.bodyLimit);
-    if (!body.ok && body.status === 0) return; // the client left; nobody to answer
+    const body = parseJsonBody(req.body, ctx.bodyLimit);
     const outcome: Outcome = body.ok
       ? await (endpoint === 'predict' ? predict(body.value, ctx) : infer(body.value, ctx))
       : {
@@ -40,11 +41,11 @@ export async function handleInference(
           error: body.status === 413 ? 'too_large' : 'bad_request',
         };
     if (outcome.error) metrics.error(outcome.error);
-    sendJson(res, ctx, outcome.status, outcome.body);
+    sendJson(req, outcome.status, outcome.body);
     if (outcome.status === 200) metrics.latency((performance.now() - start) / 1000);
   } catch (err) {
     metrics.error('internal');
-    if (!res.headersSent) sendJson(res, ctx, 500, { error: `internal error: ${(err as Error).message}` });
+    sendJson(req, 500, { error: `internal error: ${(err as Error).message}` }); // ignored if already answered
   } finally {
     metrics.end();
   }

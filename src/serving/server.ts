@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import { GreenlightError } from '../errors.js';
 import { type BatcherStats, createBatcher } from './batcher.js';
 import { createRequestHandler } from './handler.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
 import type { Lifecycle, ServerState } from './lifecycle.js';
 import { createServerMetrics } from './metrics.js';
 import { loadOnnxModel } from './onnx-model.js';
@@ -41,6 +40,12 @@ export interface ModelServerOptions {
   intraOpThreads?: number;
   /** Run featurization and ONNX Runtime in a worker thread, beside the HTTP thread. Default true. */
   inferenceThread?: boolean;
+  /** A request head must arrive within this (slowloris). Default 60 s. */
+  headersTimeoutMs?: number;
+  /** A whole request must arrive within this. Default 300 s. */
+  requestTimeoutMs?: number;
+  /** Idle keep-alive connections are closed after this. Default 5 s. */
+  keepAliveTimeoutMs?: number;
   /** Injected wait for the drain delay (tests control time). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -85,13 +90,13 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     metrics,
     batcher,
   });
-  const server = createServer(handler);
-  // Answer `Expect: 100-continue` with 413 up front when the declared body is over the limit,
-  // instead of inviting the client to send it (RFC 9110 §10.1.1).
-  server.on('checkContinue', (req, res) => {
-    if (Number(req.headers['content-length']) > bodyLimit) return handler(req, res);
-    res.writeContinue();
-    handler(req, res);
+  const server = createHttpServer({
+    handler,
+    bodyLimit,
+    fixedFields: `x-model-version: ${opts.version}\r\n`,
+    headersTimeoutMs: opts.headersTimeoutMs,
+    requestTimeoutMs: opts.requestTimeoutMs,
+    keepAliveTimeoutMs: opts.keepAliveTimeoutMs,
   });
   const host = opts.host ?? '127.0.0.1';
   const port = await listen(server, host, opts.port ?? 0).catch(async (err) => {
@@ -120,9 +125,10 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   let closing: Promise<void> | undefined;
   const drain = async (): Promise<void> => {
     lifecycle.state = 'draining';
+    server.drain();
     batcher.flush();
     if (opts.drainDelayMs) await (opts.sleep ?? sleepMs)(opts.drainDelayMs);
-    await closeServer(server, opts.drainTimeoutMs ?? 30_000);
+    await server.close(opts.drainTimeoutMs ?? 30_000);
     // Never release the session under a running batch (its client may have left) or warm-up.
     batcher.flush();
     await batcher.idle();
@@ -150,34 +156,10 @@ function loadModel(opts: ModelServerOptions): Promise<LoadedModel> {
   return load(opts.modelPath, { intraOpThreads: opts.intraOpThreads });
 }
 
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        new GreenlightError('GL_LISTEN', `cannot listen on ${host}:${port}: ${err.code ?? err.message}`, {
-          cause: err,
-        }),
-      );
+function listen(server: HttpServer, host: string, port: number): Promise<number> {
+  return server.listen(port, host).catch((err: NodeJS.ErrnoException) => {
+    throw new GreenlightError('GL_LISTEN', `cannot listen on ${host}:${port}: ${err.code ?? err.message}`, {
+      cause: err,
     });
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-/**
- * Stop accepting, then wait for every connection to end. Responses written while draining carry
- * `Connection: close`; a keep-alive socket that goes idle is closed by the sweep (a response whose
- * headers left before draining began could not say so). Connections still open after `timeoutMs`
- * are cut: a drain must end.
- */
-function closeServer(server: Server, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    server.close(() => {
-      clearInterval(sweep);
-      clearTimeout(deadline);
-      resolve();
-    });
-    server.closeIdleConnections();
   });
 }
