@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { BodyFramer, FramingError } from '../../router/body-framer.js';
+import { adoptClientSocket } from '../../router/client-socket.js';
 import { HeadError, headEnd, parseRequestHead, type RequestHead } from '../../router/http-head.js';
 import type { HttpHandler, HttpRequest } from './request.js';
 import { CONTINUE, serializeResponse } from './response.js';
@@ -88,12 +89,23 @@ export class Connection {
   /** When the connection last became idle (no answer owed, no partial request), or ended. */
   private since: number;
 
+  readonly socket: Socket;
+
+  /**
+   * `raw`: an accepted socket. With `readBuffer` (the server accepted it with `pauseOnConnect`) it
+   * reads through `onread` into that buffer, shared by every connection (see
+   * router/client-socket.ts: no Readable stream machinery and no 64 KiB allocation per read).
+   */
   constructor(
-    readonly socket: Socket,
+    raw: Socket,
     readonly options: ConnectionOptions,
+    readBuffer?: Buffer,
   ) {
     this.headStart = this.since = Date.now();
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const socket =
+      readBuffer === undefined ? raw : adoptClientSocket(raw, readBuffer, (chunk) => this.onData(chunk));
+    if (socket === raw && readBuffer === undefined) socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket = socket;
     // allowHalfOpen: a client may shut its side after its last request and still read the answers.
     socket.on('end', () => {
       // a request cut short can never be answered; what is owed still is

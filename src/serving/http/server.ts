@@ -60,10 +60,12 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     requestMs: opts.requestTimeoutMs ?? 300_000,
     keepAliveMs: opts.keepAliveTimeoutMs ?? 5_000,
   };
-  const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    const conn = new Connection(socket, connOptions);
+  // clients read through onread into one shared buffer, hence pauseOnConnect (see Connection)
+  const readBuffer = Buffer.allocUnsafe(64 * 1024);
+  const server: Server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (raw) => {
+    const conn = new Connection(raw, connOptions, readBuffer);
     conns.add(conn);
-    socket.on('close', () => {
+    conn.socket.on('close', () => {
       conns.delete(conn);
       if (conns.size === 0) whenEmpty?.();
     });
