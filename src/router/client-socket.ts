@@ -40,7 +40,7 @@ export function adoptClientSocket(
         callback: (n: number, buf: Uint8Array) => {
           // the read buffer is shared by every connection: give the chunk bytes of its own
           const chunk = Buffer.allocUnsafe(n);
-          chunk.set(buf.subarray(0, n));
+          buffer.copy(chunk, 0, 0, n); // the read landed in `buffer` (`buf` is it)
           onChunk(chunk);
           return true;
         },

@@ -120,19 +120,37 @@ function nameHash(name: string): number {
   return h;
 }
 
-const NAMES_BY_HASH = new Map<number, { name: string; bytes: Uint8Array }>();
-for (const name of COMMON_NAMES) {
-  if (NAMES_BY_HASH.has(nameHash(name))) throw new Error(`field name hash collision: ${name}`);
-  NAMES_BY_HASH.set(nameHash(name), { name, bytes: Buffer.from(name, 'latin1') });
+interface KnownName {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * The common names in a table indexed by `hash % NAME_SLOTS`, with the smallest table size at
+ * which no two of them share a slot: an array index instead of a Map lookup per field.
+ */
+const { slots: NAME_TABLE, size: NAME_SLOTS } = perfectTable(COMMON_NAMES);
+
+function perfectTable(names: string[]): { slots: (KnownName | undefined)[]; size: number } {
+  for (let size = names.length; ; size++) {
+    const slots: (KnownName | undefined)[] = new Array(size).fill(undefined);
+    const fits = names.every((name) => {
+      const i = (nameHash(name) >>> 0) % size;
+      if (slots[i] !== undefined) return false;
+      slots[i] = { name, bytes: Buffer.from(name, 'latin1') };
+      return true;
+    });
+    if (fits) return { slots, size };
+  }
 }
 
 /**
  * The lower-cased constant for a common field name at `buf[from..to)` (a token), if it is one;
- * `hash` is the name's hash from fieldLineEnd (a Map lookup on it, then one byte comparison,
- * costs a fraction of trying every name of the same length).
+ * `hash` is the name's hash from fieldLineEnd (one table slot, then one byte comparison, costs a
+ * fraction of trying every name of the same length).
  */
 export function knownName(buf: Buffer, from: number, to: number, hash: number): string | undefined {
-  const known = NAMES_BY_HASH.get(hash);
+  const known = NAME_TABLE[(hash >>> 0) % NAME_SLOTS];
   if (known === undefined) return undefined;
   const bytes = known.bytes;
   if (bytes.length !== to - from) return undefined;

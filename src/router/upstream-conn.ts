@@ -32,7 +32,7 @@ export class UpstreamConn {
   constructor(
     host: string,
     port: number,
-    readBuffer: Buffer,
+    private readonly readBuffer: Buffer,
     private readonly onGone: (conn: UpstreamConn) => void,
   ) {
     this.socket = net.connect({
@@ -59,7 +59,7 @@ export class UpstreamConn {
   }
 
   /** Always true: pausing is explicit (`socket.pause()` on client backpressure). */
-  private onRead(n: number, buf: Uint8Array): boolean {
+  private onRead(n: number, _buf: Uint8Array): boolean {
     if (!this.handler) {
       // bytes from an idle upstream are a protocol violation: the connection cannot be trusted
       this.destroy();
@@ -67,7 +67,7 @@ export class UpstreamConn {
     }
     // handlers keep chunks (pending heads, queued writes, shadow captures): give them their own copy
     const chunk = Buffer.allocUnsafe(n);
-    chunk.set(buf.subarray(0, n));
+    this.readBuffer.copy(chunk, 0, 0, n); // the read landed there (`buf` is it)
     this.handler.onUpstreamData(chunk);
     return true;
   }
