@@ -397,6 +397,9 @@ async function idleSwitchFloor(env: Env): Promise<void> {
 
 /** How part 3 alternates shadow off and on within one continuous paced run. */
 const SLICE_MS = 500;
+/** CLOCK_MONOTONIC in ms: the clock router-load.ts stamps each request with (`sentAt`). */
+const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
+
 /** Requests sent this soon after a toggle are left out: copies of the previous slice may still be in flight. */
 const GUARD_MS = 50;
 
@@ -457,13 +460,13 @@ async function shadowOverhead(env: Env): Promise<void> {
   const slices = Math.max(2, Math.round((2 * rounds * seconds * 1000) / SLICE_MS));
   const droppedBefore = await counter('dropped');
   const sentBefore = await counter('sent');
-  const start = performance.timeOrigin + performance.now() + 50;
+  const start = monoMs() + 50;
   const running = load({ ...paced, durationMs: slices * SLICE_MS + 50 });
   const toggles: { at: number; on: boolean }[] = [];
   const cpu = { on: 0, off: 0 };
   let cpuAt = cpuUs(routerPid);
   for (let i = 0; i < slices; i++) {
-    const wait = start + i * SLICE_MS - (performance.timeOrigin + performance.now());
+    const wait = start + i * SLICE_MS - monoMs();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     // off on on off off on on off ...: neither mode always follows the other
     const on = i % 4 === 1 || i % 4 === 2;
@@ -471,7 +474,7 @@ async function shadowOverhead(env: Env): Promise<void> {
     if (i > 0) cpu[toggles[i - 1].on ? 'on' : 'off'] += now - cpuAt;
     cpuAt = now;
     await setShadow(on);
-    toggles.push({ at: performance.timeOrigin + performance.now(), on });
+    toggles.push({ at: monoMs(), on });
   }
   const out = await running;
   cpu[toggles[slices - 1].on ? 'on' : 'off'] += cpuUs(routerPid) - cpuAt;
