@@ -7,21 +7,13 @@ import {
   knownName,
   mergeContentLength,
   parseResponseHead,
+  type ResponseHead,
   statusLineEnd,
 } from './http-head.js';
 
-/** What the forwarder needs of an upstream response head. */
-export interface ForwardedResponse {
-  status: number;
-  /** Minor version of the upstream's response: 0 for HTTP/1.0. */
-  minor: number;
-  /** -1 when there is no Content-Length. */
-  contentLength: number;
-  chunked: boolean;
-  /** A Transfer-Encoding other than chunked: the body is delimited by the connection closing. */
-  otherEncoding: boolean;
-  /** The upstream will close the connection after this response. */
-  close: boolean;
+/** What the forwarder needs of an upstream response head: its framing (as ResponseHead's), and the client's head. */
+export interface ForwardedResponse
+  extends Pick<ResponseHead, 'status' | 'minor' | 'contentLength' | 'chunked' | 'otherEncoding' | 'close'> {
   /** The head the client gets, without the final CRLF: status line as HTTP/1.1, end-to-end fields only. */
   kept: string;
   /** The upstream's `x-model-version`, if any. */
@@ -135,7 +127,8 @@ function readField(scan: Scan, buf: Buffer, text: string, pos: number, line: Fie
   }
 }
 
-function viaGeneralPath(buf: Buffer, end: number): ForwardedResponse {
+/** The same answer through the general parser (parseResponseHead): the rare heads, and the tests' reference. */
+export function viaGeneralPath(buf: Buffer, end: number): ForwardedResponse {
   const res = parseResponseHead(buf, end);
   return {
     status: res.status,
