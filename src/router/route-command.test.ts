@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../testing/cli.js';
 import { RouterAdminClient } from './admin-client.js';
@@ -91,5 +92,32 @@ describe('greenlight route', () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--admin-nice');
+  });
+
+  it('refuses a bad --admin-port before anything listens, and exits', async () => {
+    const r = await runCli(
+      ['route', '--blue', blue.url, '--green', green.url, '--port', '0', '--admin-port', 'eighty'],
+      { env: { ...process.env, GREENLIGHT_ADMIN_TOKEN: 't' }, timeoutMs: 20_000 },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--admin-port');
+  });
+
+  it('stops its data plane and exits when the admin port is taken', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as net.AddressInfo).port;
+      const r = await runCli(
+        ['route', '--blue', blue.url, '--green', green.url, '--port', '0', '--admin-port', String(port)],
+        { env: { ...process.env, GREENLIGHT_ADMIN_TOKEN: 't' }, timeoutMs: 20_000 },
+      );
+      // killed by the timeout (code null) would mean the router kept the process alive
+      expect(r.code).not.toBeNull();
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(String(port));
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

@@ -56,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError('the admin API needs a token: pass --admin-token or set GREENLIGHT_ADMIN_TOKEN');
   if (values.port === undefined) throw new UsageError('--port is required');
   if (values['admin-port'] === undefined) throw new UsageError('--admin-port is required');
+  // every flag is checked before anything listens: a bad one must not leave a router running
+  const adminPort = intFlag('admin-port', values['admin-port'], 0);
   const adminNice =
     values['admin-nice'] === undefined ? undefined : intFlag('admin-nice', values['admin-nice'], 0, -20, 19);
   const active = values.active ?? 'blue';
@@ -82,12 +84,12 @@ export async function run(argv: string[]): Promise<number> {
       upstreamTimeoutMs: intFlag('upstream-timeout', values['upstream-timeout'], 30_000, 1, big),
     },
   });
-  const admin = await startAdminServer(router, {
-    port: intFlag('admin-port', values['admin-port'], 0),
-    host,
-    token,
-    nice: adminNice,
-  });
+  const admin = await startAdminServer(router, { port: adminPort, host, token, nice: adminNice }).catch(
+    async (err: unknown) => {
+      await router.close(0); // e.g. the admin port is taken: stop the data plane too, then report
+      throw err;
+    },
+  );
   if (admin.priorityError) console.error(`admin thread priority left unchanged: ${admin.priorityError}`);
   const state = await router.state();
   console.log(`listening on ${router.url}`);
