@@ -31,6 +31,7 @@ const HEADS = [
   'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
   'HTTP/1.1 200 OK\r\nX-Greenlight-Color: green\r\nx-greenlight-generation: 9\r\nx-greenlightish: kept\r\nContent-Length: 0\r\n\r\n',
   'HTTP/1.1 200 OK\r\nConnection: close, X-Secret\r\nX-Secret: s\r\nX-Other: o\r\nContent-Length: 0\r\n\r\n',
+  'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nPROXY-AUTHORIZATION: x\r\nContent-Length: 0\r\n\r\n',
   'HTTP/1.1 200 OK\r\nTE: trailers\r\nTrailer: x\r\nUpgrade: h2c\r\nProxy-Connection: keep-alive\r\nContent-Length: 0\r\n\r\n',
   'HTTP/1.1 200 OK\r\nX-Model-Version:   v2  \r\nx-model-version: v3\r\nContent-Length: 0\r\n\r\n',
   'HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n',

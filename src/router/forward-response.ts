@@ -1,6 +1,8 @@
 import { keptResponseFields } from './head-writer.js';
-import { connectionTokens } from './hop-by-hop.js';
+import { connectionTokens, isWellKnownHopByHop } from './hop-by-hop.js';
 import {
+  closesAfter,
+  endsInChunked,
   type FieldLine,
   fieldLineEnd,
   fieldValue,
@@ -20,22 +22,14 @@ export interface ForwardedResponse
   modelVersion: string | undefined;
 }
 
-const CHUNKED_LAST = /(^|,)\s*chunked\s*$/i;
 const line: FieldLine = { colon: 0, hash: 0 };
 
-/** Field names the forwarder drops from a response (RFC 9110 §7.6.1 hop-by-hop, Connection itself). */
+/**
+ * Fields the forwarder drops from a response: the hop-by-hop ones (RFC 9110 §7.6.1). Every one of
+ * them is a common name, so knownName finds it; an unknown name is end-to-end.
+ */
 function isDroppedName(name: string | undefined): boolean {
-  switch (name) {
-    case 'connection':
-    case 'keep-alive':
-    case 'proxy-connection':
-    case 'te':
-    case 'trailer':
-    case 'upgrade':
-      return true;
-    default:
-      return false;
-  }
+  return name !== undefined && isWellKnownHopByHop(name);
 }
 
 /** `x-greenlight-` at `buf[from..)`, any case: only the router may claim a color. */
@@ -75,7 +69,7 @@ export function forwardResponseHead(buf: Buffer, end: number): ForwardedResponse
   const tokens = connectionTokens(scan.connection);
   if (tokens.some(isExtraToken)) return viaGeneralPath(buf, end);
   const te = scan.te;
-  const chunked = te !== undefined && CHUNKED_LAST.test(te);
+  const chunked = te !== undefined && endsInChunked(te);
   return {
     status: (buf[9] - 48) * 100 + (buf[10] - 48) * 10 + (buf[11] - 48),
     minor,
@@ -83,7 +77,7 @@ export function forwardResponseHead(buf: Buffer, end: number): ForwardedResponse
     contentLength: te === undefined && scan.lengths !== undefined ? mergeContentLength(-1, scan.lengths) : -1,
     chunked,
     otherEncoding: te !== undefined && !chunked,
-    close: minor === 0 ? !tokens.includes('keep-alive') : tokens.includes('close'),
+    close: closesAfter(minor, tokens),
     kept: scan.kept + text.slice(scan.runStart, last),
     modelVersion: scan.modelVersion,
   };

@@ -42,7 +42,7 @@ export function isHopByHop(lowerName: string, listed: readonly string[]): boolea
  * `HOP_BY_HOP.has(name)` without hashing: every field name of every message is a fresh string,
  * so a Set lookup paid a hash computation per field on the hot path; comparing by length first does not.
  */
-function isWellKnownHopByHop(name: string): boolean {
+export function isWellKnownHopByHop(name: string): boolean {
   switch (name.length) {
     case 2:
       return name === 'te';

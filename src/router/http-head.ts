@@ -87,6 +87,8 @@ const COMMON_NAMES = [
   'x-greenlight-session',
   'x-greenlight-generation',
   'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
 ];
 /** The minor version of `HTTP/1.0` or `HTTP/1.1` followed by CRLF at `buf[at..)`; throws otherwise. */
 function httpVersionMinor(buf: Buffer, at: number): number {
@@ -289,6 +291,17 @@ function joined(f: Fields, name: string): string | undefined {
   return out;
 }
 
+/** A Transfer-Encoding value whose last coding is chunked (RFC 9112 §6.3). */
+export function endsInChunked(te: string): boolean {
+  return CHUNKED_LAST.test(te);
+}
+const CHUNKED_LAST = /(^|,)\s*chunked\s*$/i;
+
+/** Whether the connection closes after this message: HTTP/1.0 unless keep-alive, HTTP/1.1 on close. */
+export function closesAfter(minor: number, connection: readonly string[]): boolean {
+  return minor === 0 ? !connection.includes('keep-alive') : connection.includes('close');
+}
+
 /**
  * Fold one Content-Length value into the length seen so far (-1: none yet): every copy, and every
  * member of a comma list, must be the same number (RFC 9112 §6.3 step 5).
@@ -358,11 +371,11 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   const te = joined(head, 'transfer-encoding');
   if (te !== undefined) {
     if (head.contentLength >= 0) throw new HeadError('both transfer-encoding and content-length');
-    if (!/(^|,)\s*chunked\s*$/i.test(te)) throw new HeadError('unsupported transfer-encoding');
+    if (!endsInChunked(te)) throw new HeadError('unsupported transfer-encoding');
     head.chunked = true;
   }
   if (hasConnectionField(head)) head.connection = connectionTokens(joined(head, 'connection'));
-  head.close = head.minor === 0 ? !head.connection.includes('keep-alive') : head.connection.includes('close');
+  head.close = closesAfter(head.minor, head.connection);
   const expect = head.names.includes('expect') ? fieldValue(head, 'expect') : undefined;
   head.expectContinue = expect !== undefined && expect.toLowerCase() === '100-continue';
   return head;
@@ -391,12 +404,12 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
   parseFields(head, buf, lineEnd + 2);
   const te = head.names.includes('transfer-encoding') ? joined(head, 'transfer-encoding') : undefined;
   if (te !== undefined) {
-    if (/(^|,)\s*chunked\s*$/i.test(te)) head.chunked = true;
+    if (endsInChunked(te)) head.chunked = true;
     else head.otherEncoding = true;
   } else {
     head.contentLength = contentLengthOf(head);
   }
   if (hasConnectionField(head)) head.connection = connectionTokens(joined(head, 'connection'));
-  head.close = head.minor === 0 ? !head.connection.includes('keep-alive') : head.connection.includes('close');
+  head.close = closesAfter(head.minor, head.connection);
   return head;
 }
