@@ -39,7 +39,7 @@ export class UpstreamConn {
       host,
       port,
       noDelay: true,
-      onread: { buffer: readBuffer, callback: (n, buf) => this.onRead(n, buf) },
+      onread: { buffer: readBuffer, callback: (n) => this.onRead(n) },
     });
     this.socket.on('connect', () => {
       this.connected = true;
@@ -59,7 +59,7 @@ export class UpstreamConn {
   }
 
   /** Always true: pausing is explicit (`socket.pause()` on client backpressure). */
-  private onRead(n: number, _buf: Uint8Array): boolean {
+  private onRead(n: number): boolean {
     if (!this.handler) {
       // bytes from an idle upstream are a protocol violation: the connection cannot be trusted
       this.destroy();
@@ -67,7 +67,7 @@ export class UpstreamConn {
     }
     // handlers keep chunks (pending heads, queued writes, shadow captures): give them their own copy
     const chunk = Buffer.allocUnsafe(n);
-    this.readBuffer.copy(chunk, 0, 0, n); // the read landed there (`buf` is it)
+    this.readBuffer.copy(chunk, 0, 0, n); // each read lands in readBuffer
     this.handler.onUpstreamData(chunk);
     return true;
   }
