@@ -23,8 +23,9 @@
  *    router with `--admin-nice N`; `--switcher-nice=N` gives the switch caller, the echo process
  *    and the waker thread nice N (both best effort; use `=` for negative values).
  * 3. shadow at sample rate 1.0 vs off: primary latency under the same paced load (one continuous
- *    run alternating the modes every half second, so both see the same background load), router CPU
- *    per paced request by mode, and wrk throughput.
+ *    run alternating the modes every half second, so all see the same background load), router CPU
+ *    per paced request by mode, and wrk throughput. A third mode, shadow off again, is measured
+ *    the same way as a control: its difference from off is the measurement's own noise.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -403,14 +404,27 @@ const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 /** Requests sent this soon after a toggle are left out: copies of the previous slice may still be in flight. */
 const GUARD_MS = 50;
 
+/** The modes part 3 alternates: shadow off, shadow on, and shadow off again as a control (A/A). */
+type ShadowMode = 'off' | 'on' | 'control';
+const SHADOW_MODES: ShadowMode[] = ['off', 'on', 'control'];
+/** Every order of the three modes: slices run in these blocks, so no mode always follows another. */
+const MODE_ORDERS: ShadowMode[][] = [
+  ['off', 'on', 'control'],
+  ['on', 'control', 'off'],
+  ['control', 'off', 'on'],
+  ['off', 'control', 'on'],
+  ['control', 'on', 'off'],
+  ['on', 'off', 'control'],
+];
+
 /**
  * The latencies of the requests sent during the slices of one mode (past each slice's guard),
  * sorted, and how many requests those slices had in all (the denominator of CPU per request).
  */
 function sliceLatencies(
   out: LoadOut,
-  toggles: { at: number; on: boolean }[],
-  on: boolean,
+  toggles: { at: number; mode: ShadowMode }[],
+  mode: ShadowMode,
 ): { lat: Float64Array; all: number } {
   const keep: number[] = [];
   let all = 0;
@@ -419,7 +433,7 @@ function sliceLatencies(
     let j = toggles.length - 1;
     // toggles are few (one per slice): a scan from the end is cheap enough
     while (j >= 0 && toggles[j].at > t) j--;
-    if (j < 0 || toggles[j].on !== on) continue;
+    if (j < 0 || toggles[j].mode !== mode) continue;
     all++;
     if (t - toggles[j].at >= GUARD_MS) keep.push(out.latencyMs[k]);
   }
@@ -428,11 +442,13 @@ function sliceLatencies(
 
 /**
  * Part 3: primary latency with shadow at sample rate 1.0 against off. One continuous paced run
- * alternates the two modes every SLICE_MS (off, on, on, off, ...: each mode leads as often), so
- * both see the same background load on a shared machine (in 10 s blocks, the P99 of the same mode
- * varied 1.6-7.6 ms from one block to the next); each request counts for the mode in force when
- * it was sent. Both modes are warmed up first (the shadow path and its thread start cold). Router
- * CPU is read at every toggle and split by mode. Then wrk throughput, saturated, per mode.
+ * alternates three modes every SLICE_MS: shadow off, shadow on, and shadow off again as a control,
+ * in blocks that run through every order of the three, so all modes see the same background load on
+ * a shared machine (in 10 s blocks, the P99 of the same mode varied 1.6-7.6 ms from one block to
+ * the next). The control is measured exactly as the other two: control vs off is what this
+ * measurement reads when nothing changes (its noise floor), printed beside on vs off. Each request
+ * counts for the mode in force when it was sent. Both paths are warmed up first. Router CPU is read
+ * at every toggle and split by mode. Then wrk throughput, saturated, per mode.
  */
 async function shadowOverhead(env: Env): Promise<void> {
   const { seconds, rounds, connections, routerPid, router, agent } = env;
@@ -457,34 +473,40 @@ async function shadowOverhead(env: Env): Promise<void> {
     await setShadow(on);
     await load({ ...paced, durationMs: 2000 });
   }
-  const slices = Math.max(2, Math.round((2 * rounds * seconds * 1000) / SLICE_MS));
+  const blocks = Math.max(MODE_ORDERS.length, Math.round((3 * rounds * seconds * 1000) / SLICE_MS / 3));
+  const order = Array.from({ length: blocks }, (_, b) => MODE_ORDERS[b % MODE_ORDERS.length]).flat();
+  const slices = order.length;
   const droppedBefore = await counter('dropped');
   const sentBefore = await counter('sent');
   const start = monoMs() + 50;
   const running = load({ ...paced, durationMs: slices * SLICE_MS + 50 });
-  const toggles: { at: number; on: boolean }[] = [];
-  const cpu = { on: 0, off: 0 };
+  const toggles: { at: number; mode: ShadowMode }[] = [];
+  const cpu: Record<ShadowMode, number> = { off: 0, on: 0, control: 0 };
   let cpuAt = cpuUs(routerPid);
   for (let i = 0; i < slices; i++) {
     const wait = start + i * SLICE_MS - monoMs();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    // off on on off off on on off ...: neither mode always follows the other
-    const on = i % 4 === 1 || i % 4 === 2;
     const now = cpuUs(routerPid);
-    if (i > 0) cpu[toggles[i - 1].on ? 'on' : 'off'] += now - cpuAt;
+    if (i > 0) cpu[toggles[i - 1].mode] += now - cpuAt;
     cpuAt = now;
-    await setShadow(on);
-    toggles.push({ at: monoMs(), on });
+    await setShadow(order[i] === 'on');
+    toggles.push({ at: monoMs(), mode: order[i] });
   }
   const out = await running;
-  cpu[toggles[slices - 1].on ? 'on' : 'off'] += cpuUs(routerPid) - cpuAt;
+  cpu[toggles[slices - 1].mode] += cpuUs(routerPid) - cpuAt;
   await setShadow(false);
   // counts from the shadow thread reach the metrics within 100 ms
   await new Promise((r) => setTimeout(r, 300));
   const pacedDropped = (await counter('dropped')) - droppedBefore;
   const pacedSent = (await counter('sent')) - sentBefore;
-  const split = { off: sliceLatencies(out, toggles, false), on: sliceLatencies(out, toggles, true) };
-  const lat = { off: split.off.lat, on: split.on.lat };
+  const split = Object.fromEntries(SHADOW_MODES.map((m) => [m, sliceLatencies(out, toggles, m)])) as Record<
+    ShadowMode,
+    { lat: Float64Array; all: number }
+  >;
+  const lat = Object.fromEntries(SHADOW_MODES.map((m) => [m, split[m].lat])) as Record<
+    ShadowMode,
+    Float64Array
+  >;
   const wrkPts: Record<'off' | 'on', WrkPoint[]> = { off: [], on: [] };
   for (let r = 0; r < rounds; r++) {
     for (const on of r % 2 === 0 ? [false, true] : [true, false]) {
@@ -494,18 +516,20 @@ async function shadowOverhead(env: Env): Promise<void> {
     }
   }
   await admin(agent, router.adminPort, 'PUT', '/shadow', { enabled: false, sampleRate: 0 });
-  const line = (m: 'off' | 'on') =>
+  const line = (m: ShadowMode) =>
     `p50 ${pct(lat[m], 0.5).toFixed(3)} ms, p99 ${pct(lat[m], 0.99).toFixed(3)} ms, p99.9 ${pct(lat[m], 0.999).toFixed(3)} ms over ${lat[m].length} requests; router cpu ${(cpu[m] / split[m].all).toFixed(1)} µs/req`;
-  const off99 = pct(lat.off, 0.99);
-  const on99 = pct(lat.on, 0.99);
+  const overhead = (m: ShadowMode) =>
+    (((pct(lat[m], 0.99) - pct(lat.off, 0.99)) / pct(lat.off, 0.99)) * 100).toFixed(1);
   console.log(
-    `\n3. shadow at sample rate 1.0 vs off (paced ${paced.rate} req/s on ${paced.connections} connections, POST /predict; one ${((slices * SLICE_MS) / 1000).toFixed(0)} s run alternating off/on every ${SLICE_MS} ms)`,
+    `\n3. shadow at sample rate 1.0 vs off (paced ${paced.rate} req/s on ${paced.connections} connections, POST /predict; one ${((slices * SLICE_MS) / 1000).toFixed(0)} s run, modes alternating every ${SLICE_MS} ms)`,
   );
-  console.log(`   off: ${line('off')}`);
-  console.log(`   on:  ${line('on')}`);
+  console.log(`   off:     ${line('off')}`);
+  console.log(`   on:      ${line('on')}`);
+  console.log(`   control: ${line('control')} (shadow off again)`);
   console.log(
-    `   primary p99 overhead ${(((on99 - off99) / off99) * 100).toFixed(1)}% (target <= 10%); copies sent ${pacedSent}, dropped ${pacedDropped}`,
+    `   primary p99 overhead ${overhead('on')}% (target <= 10%); the same measurement with nothing changed (control vs off): ${overhead('control')}%`,
   );
+  console.log(`   copies sent ${pacedSent}, dropped ${pacedDropped}`);
   console.log(fmt('   saturated, shadow off', medianPoint(wrkPts.off)));
   console.log(fmt('   saturated, shadow on', medianPoint(wrkPts.on)));
 }
