@@ -45,6 +45,17 @@ const HEADS = [
   'SSH-2.0-OpenSSH\r\n\r\n',
   'HTTP/1.1 099 Low\r\n\r\n',
   'HTTP/1.1 200 OK\r\n folded: x\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nContent-Length: \t 7 \t\r\nCONNECTION:  Close \r\n\r\n',
+  'HTTP/1.1 200 OK\r\nContent-Length: +3\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nContent-Length: 123456789012345\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nContent-Length: 3\xa0\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nConnection: close, \r\nContent-Length: 0\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nConnection:\r\nContent-Length: 0\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nConnection: keep-alivex\r\nKeep-Alivex: 1\r\nContent-Length: 0\r\n\r\n',
 ];
 
 describe('forwardResponseHead', () => {

@@ -1,13 +1,11 @@
 import { keptResponseFields } from './head-writer.js';
-import { connectionTokens, isWellKnownHopByHop } from './hop-by-hop.js';
+import { isWellKnownHopByHop } from './hop-by-hop.js';
 import {
-  closesAfter,
   endsInChunked,
   type FieldLine,
   fieldLineEnd,
   fieldValue,
   knownName,
-  mergeContentLength,
   parseResponseHead,
   type ResponseHead,
   statusLineEnd,
@@ -45,19 +43,23 @@ function isGreenlightField(buf: Buffer, from: number, colon: number): boolean {
  * building the client's head as it goes: no per-field names, offsets or objects. Throws HeadError
  * on anything parseResponseHead refuses (they agree: http-head.test.ts checks them side by side).
  *
- * A Connection header naming fields other than close/keep-alive needs a second look at fields
- * already passed, so that rare head takes the general path (parseResponseHead).
+ * The rare heads take the general path (parseResponseHead) whole: an HTTP/1.0 status line, a
+ * Connection header naming anything but close/keep-alive (it may name fields already passed), a
+ * Content-Length that is repeated or not plain digits (merged, or refused, there).
  */
 export function forwardResponseHead(buf: Buffer, end: number): ForwardedResponse {
   const lineEnd = statusLineEnd(buf);
-  const text = buf.toString('latin1', 0, end);
   const minor = buf[7] - 48;
+  // an HTTP/1.0 status line is rewritten as HTTP/1.1: rare enough for the general path
+  if (minor !== 1) return viaGeneralPath(buf, end);
+  const text = buf.toString('latin1', 0, end);
   const scan: Scan = {
-    kept: minor === 1 ? '' : `HTTP/1.1${text.slice(8, lineEnd)}`,
-    runStart: minor === 1 ? 0 : lineEnd,
-    lengths: undefined,
+    kept: '',
+    runStart: 0,
+    length: -1,
     te: undefined,
-    connection: undefined,
+    close: false,
+    unusual: false,
     modelVersion: undefined,
   };
   const last = end - 2;
@@ -66,18 +68,17 @@ export function forwardResponseHead(buf: Buffer, end: number): ForwardedResponse
     readField(scan, buf, text, pos, line, cr);
     pos = cr + 2;
   }
-  const tokens = connectionTokens(scan.connection);
-  if (tokens.some(isExtraToken)) return viaGeneralPath(buf, end);
+  if (scan.unusual) return viaGeneralPath(buf, end);
   const te = scan.te;
   const chunked = te !== undefined && endsInChunked(te);
   return {
     status: (buf[9] - 48) * 100 + (buf[10] - 48) * 10 + (buf[11] - 48),
     minor,
     // with Transfer-Encoding, Content-Length is ignored (RFC 9112 §6.3 step 3)
-    contentLength: te === undefined && scan.lengths !== undefined ? mergeContentLength(-1, scan.lengths) : -1,
+    contentLength: te === undefined ? scan.length : -1,
     chunked,
     otherEncoding: te !== undefined && !chunked,
-    close: closesAfter(minor, tokens),
+    close: scan.close,
     kept: scan.kept + text.slice(scan.runStart, last),
     modelVersion: scan.modelVersion,
   };
@@ -89,19 +90,52 @@ interface Scan {
   kept: string;
   /** Start of the run of kept fields not yet copied into `kept`. */
   runStart: number;
-  /** Every Content-Length value, comma-joined. */
-  lengths: string | undefined;
+  /** The Content-Length, -1 when absent. */
+  length: number;
   te: string | undefined;
-  connection: string | undefined;
+  /** A `Connection: close` was seen. */
+  close: boolean;
+  /**
+   * Something the general parser must judge: a second Content-Length or one that is not plain
+   * digits (a list, a sign, an error), a Connection value other than close or keep-alive (it may
+   * name fields already passed). Every such head goes through parseResponseHead whole.
+   */
+  unusual: boolean;
   modelVersion: string | undefined;
 }
 
-function joinValue(prev: string | undefined, value: string): string {
-  return prev === undefined ? value : `${prev}, ${value}`;
+const CLOSE = Buffer.from('close', 'latin1');
+const KEEP_ALIVE = Buffer.from('keep-alive', 'latin1');
+
+/** The field value `buf[from..to)` without its optional whitespace (SP, HTAB): [start, end). */
+function valueStart(buf: Buffer, from: number, to: number): number {
+  let i = from;
+  while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
+  return i;
+}
+function valueEnd(buf: Buffer, from: number, to: number): number {
+  let i = to;
+  while (i > from && (buf[i - 1] === 32 || buf[i - 1] === 9)) i--;
+  return i;
 }
 
-function isExtraToken(token: string): boolean {
-  return token !== 'close' && token !== 'keep-alive';
+/** `buf[from..to)` is `word` (lower case) in any case. */
+function isWord(buf: Buffer, from: number, to: number, word: Buffer): boolean {
+  if (to - from !== word.length) return false;
+  for (let j = 0; j < word.length; j++) if ((buf[from + j] | 0x20) !== word[j]) return false;
+  return true;
+}
+
+/** A Content-Length value of 1 to 15 digits at `buf[from..to)`, or -1 when it is anything else. */
+function plainLength(buf: Buffer, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** Take in the field line `text[pos..cr)` whose colon is at `colon`. */
@@ -109,16 +143,30 @@ function readField(scan: Scan, buf: Buffer, text: string, pos: number, line: Fie
   const colon = line.colon;
   const name = knownName(buf, pos, colon, line.hash);
   if (isDroppedName(name) || isGreenlightField(buf, pos, colon)) {
-    if (name === 'connection') scan.connection = joinValue(scan.connection, text.slice(colon + 1, cr).trim());
+    if (name === 'connection') readConnection(scan, buf, colon + 1, cr);
     scan.kept += text.slice(scan.runStart, pos);
     scan.runStart = cr + 2;
   } else if (name === 'content-length') {
-    scan.lengths = joinValue(scan.lengths, text.slice(colon + 1, cr).trim());
+    const from = valueStart(buf, colon + 1, cr);
+    const n = plainLength(buf, from, valueEnd(buf, from, cr));
+    if (n < 0 || scan.length >= 0) scan.unusual = true;
+    else scan.length = n;
   } else if (name === 'transfer-encoding') {
     scan.te = joinValue(scan.te, text.slice(colon + 1, cr).trim());
   } else if (name === 'x-model-version' && scan.modelVersion === undefined) {
     scan.modelVersion = text.slice(colon + 1, cr).trim();
   }
+}
+
+function readConnection(scan: Scan, buf: Buffer, from: number, to: number): void {
+  const start = valueStart(buf, from, to);
+  const end = valueEnd(buf, start, to);
+  if (isWord(buf, start, end, CLOSE)) scan.close = true;
+  else if (!isWord(buf, start, end, KEEP_ALIVE)) scan.unusual = true;
+}
+
+function joinValue(prev: string | undefined, value: string): string {
+  return prev === undefined ? value : `${prev}, ${value}`;
 }
 
 /** The same answer through the general parser (parseResponseHead): the rare heads, and the tests' reference. */
