@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- router [--duration S] [--rounds N] [--connections C] [--switches N] [--only 1,2,3]
- *  [--admin-nice=N] [--switcher-nice=N]`
+ * `npm run bench -- router [--duration S] [--rounds N] [--throughput-rounds 9] [--throughput-duration 4]
+ *  [--connections C] [--switches N] [--only 1,2,3] [--admin-nice=N] [--switcher-nice=N]`
  *
  * The traffic router against nginx, side by side in one run, same machine, same load generator
  * (wrk, one thread, C keep-alive connections over loopback), same upstream:
@@ -11,8 +11,10 @@
  * - nginx proxy: `worker_processes 1`, `proxy_pass` to an upstream block with `keepalive 64`.
  * - router: `greenlight route` in its own process (one event loop = one core, like nginx's worker).
  *
- * 1. throughput and P50/P99: direct, nginx, router; rounds are interleaved and medians reported.
- *    CPU per request of each proxy process is reported too: on a shared host it is the steadier figure.
+ * 1. throughput and P50/P99: direct, nginx, router; many short rounds, the order rotating every
+ *    round; medians reported, and router/nginx ratios paired by round with a 90% interval (bootstrap
+ *    over rounds). CPU per request of each proxy process is reported too: on a shared host it is the
+ *    steadier figure.
  * 2. switch under load: a closed-loop client (worker thread, router-load.ts) saturates the router
  *    (then, second run, paces it at 2000 req/s) while another worker thread (router-switcher.ts)
  *    makes N switch/rollback calls, evenly spread, over one keep-alive admin connection; counts
@@ -251,6 +253,9 @@ async function startRouter(
 interface Env {
   seconds: number;
   rounds: number;
+  /** Part 1's rounds and seconds per wrk run. */
+  throughputRounds: number;
+  throughputSeconds: number;
   connections: number;
   switches: number;
   bluePort: number;
@@ -264,32 +269,69 @@ interface Env {
 
 /** Part 1: direct vs nginx vs router, interleaved rounds. */
 async function throughput(env: Env): Promise<void> {
-  const { seconds, rounds, connections, bluePort, nginxPort, nginxPid, routerPid, router } = env;
+  const { connections, bluePort, nginxPort, nginxPid, routerPid, router } = env;
+  const rounds = env.throughputRounds;
+  const seconds = env.throughputSeconds;
   const pts: Record<string, WrkPoint[]> = { direct: [], nginx: [], router: [] };
+  const targets: [string, number, number | undefined][] = [
+    ['direct', bluePort, undefined],
+    ['nginx', nginxPort, nginxPid],
+    ['router', router.port, routerPid],
+  ];
   for (let r = 0; r < rounds; r++) {
-    pts.direct.push(await wrk(bluePort, seconds, connections));
-    pts.nginx.push(await wrk(nginxPort, seconds, connections, nginxPid));
-    pts.router.push(await wrk(router.port, seconds, connections, routerPid));
+    // the order rotates every round: no proxy always runs right after the other
+    for (let k = 0; k < targets.length; k++) {
+      const [name, port, pid] = targets[(k + r) % targets.length];
+      pts[name].push(await wrk(port, seconds, connections, pid));
+    }
   }
   const d = medianPoint(pts.direct);
   const n = medianPoint(pts.nginx);
   const ro = medianPoint(pts.router);
-  console.log('\n1. throughput (median of rounds)');
+  console.log(`\n1. throughput (${rounds} rounds of ${seconds} s, order rotating; median of rounds)`);
   console.log(fmt('direct to upstream', d));
   console.log(fmt('nginx proxy', n));
   console.log(fmt('greenlight router', ro));
-  for (let r = 0; r < rounds; r++) {
-    console.log(
-      `   round ${r + 1}: router/nginx req/s ${(pts.router[r].rps / pts.nginx[r].rps).toFixed(2)}, p99 ${(
-        pts.router[r].p99Ms / pts.nginx[r].p99Ms
-      ).toFixed(2)}`,
-    );
-  }
+  const paired = (f: (p: WrkPoint) => number) => pts.router.map((p, r) => f(p) / f(pts.nginx[r]));
+  const line = (name: string, ratios: number[], target: string) => {
+    const [lo, hi] = medianInterval(ratios);
+    return `${name} ${median(ratios).toFixed(2)} (90% interval ${lo.toFixed(2)} to ${hi.toFixed(2)}; rounds ${ratios.map((x) => x.toFixed(2)).join(' ')})${target}`;
+  };
+  console.log('   router/nginx, paired by round:');
   console.log(
-    `   router/nginx: req/s ${(ro.rps / n.rps).toFixed(2)} (target >= 0.9), p99 ${(ro.p99Ms / n.p99Ms).toFixed(2)} (target <= 1.5), cpu/req ${(
-      ro.cpuUsPerRequest / n.cpuUsPerRequest
-    ).toFixed(2)}`,
+    `   ${line(
+      'req/s',
+      paired((p) => p.rps),
+      ', target >= 0.9',
+    )}`,
   );
+  console.log(
+    `   ${line(
+      'p99  ',
+      paired((p) => p.p99Ms),
+      ', target <= 1.5',
+    )}`,
+  );
+  console.log(
+    `   ${line(
+      'cpu/req',
+      paired((p) => p.cpuUsPerRequest),
+      '',
+    )}`,
+  );
+}
+
+/** A 90% interval for the median of `xs` by resampling them with replacement (1000 resamples). */
+function medianInterval(xs: number[]): [number, number] {
+  let seed = 4242;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const meds: number[] = [];
+  for (let i = 0; i < 1000; i++) meds.push(median(xs.map(() => xs[Math.floor(rand() * xs.length)])));
+  meds.sort((a, b) => a - b);
+  return [meds[50], meds[949]];
 }
 
 /**
@@ -582,6 +624,8 @@ export async function main(args: string[]): Promise<number> {
     options: {
       duration: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
+      'throughput-rounds': { type: 'string', default: '9' },
+      'throughput-duration': { type: 'string', default: '4' },
       connections: { type: 'string', default: '32' },
       switches: { type: 'string', default: '200' },
       only: { type: 'string', default: '1,2,3' },
@@ -624,6 +668,8 @@ export async function main(args: string[]): Promise<number> {
     const env: Env = {
       seconds,
       rounds,
+      throughputRounds: Number(values['throughput-rounds']),
+      throughputSeconds: Number(values['throughput-duration']),
       connections,
       switches,
       bluePort,
