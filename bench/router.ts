@@ -321,13 +321,18 @@ async function throughput(env: Env): Promise<void> {
   );
 }
 
+/** A fixed-seed generator in [0, 1): the bootstrap intervals come out the same for the same data. */
+function seededRandom(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
 /** A 90% interval for the median of `xs` by resampling them with replacement (1000 resamples). */
 function medianInterval(xs: number[]): [number, number] {
-  let seed = 4242;
-  const rand = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed / 2 ** 32;
-  };
+  const rand = seededRandom(4242);
   const meds: number[] = [];
   for (let i = 0; i < 1000; i++) meds.push(median(xs.map(() => xs[Math.floor(rand() * xs.length)])));
   meds.sort((a, b) => a - b);
@@ -502,11 +507,7 @@ function pooled(slices: { lat: number[] }[]): Float64Array {
  * single requests are not independent draws). 400 resamples.
  */
 function overheadInterval(on: { lat: number[] }[], off: { lat: number[] }[]): [number, number] {
-  let seed = 12345;
-  const rand = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed / 2 ** 32;
-  };
+  const rand = seededRandom(12345);
   const draw = (xs: { lat: number[] }[]) => xs.map(() => xs[Math.floor(rand() * xs.length)]);
   const ratios: number[] = [];
   for (let r = 0; r < 400; r++) {
