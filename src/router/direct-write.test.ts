@@ -68,6 +68,28 @@ describe('writeLatin1', () => {
     expect(drained).toBeGreaterThanOrEqual(1);
   });
 
+  it('keeps order and reports each drain when several writes in a row have to wait', async () => {
+    const { client, server } = await pair();
+    // each write that waits keeps its own request object: a reused one would be handed to a second
+    // pending write while the first still owns it
+    const parts = ['a', 'b', 'c', 'd'].map((c) => c.repeat(8 * 1024 * 1024));
+    let drained = 0;
+    const results = parts.map((p) => writeLatin1(client, p, () => drained++));
+    // the kernel may take the first whole; the later ones wait behind it
+    expect(results.filter((ok) => !ok).length).toBeGreaterThanOrEqual(3);
+    expect(writeLatin1(client, 'end', () => drained++)).toBe(false); // queued behind the rest
+    client.end();
+    const text = await readAll(server);
+    expect(text.length).toBe(4 * 8 * 1024 * 1024 + 3);
+    expect(text === `${parts.join('')}end`).toBe(true);
+    expect(drained).toBe(results.filter((ok) => !ok).length + 1);
+    // and once the queue is empty, writes are taken whole again
+    const again = await pair();
+    expect(writeLatin1(again.client, 'small', () => drained++)).toBe(true);
+    again.client.end();
+    expect(await readAll(again.server)).toBe('small');
+  });
+
   it('falls back to socket.write while the stream is corked', async () => {
     const { client, server } = await pair();
     client.cork();
