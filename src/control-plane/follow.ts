@@ -81,6 +81,12 @@ function printRecords(
   return undefined;
 }
 
+/** Print the records the last poll's audit read was too early for (best effort: the rollout has ended). */
+async function drainRecords(client: ControlPlaneClient, o: FollowOptions, state: { seq: number }) {
+  const p = await poll(client, o.name, state.seq);
+  if (p !== 'unreachable') printRecords(p.records, o, state);
+}
+
 /** Show the samples count while validating; returns the result once this apply's rollout ended. */
 async function onRollout(view: DeploymentView, o: FollowOptions, state: { samples: string }) {
   const r = view.rollout;
@@ -113,8 +119,14 @@ export async function followRollout(client: ControlPlaneClient, o: FollowOptions
       await sleep(1_000);
       continue;
     }
-    const done = printRecords(p.records, o, state) ?? (await onRollout(p.view, o, state));
-    if (done) return done;
+    const verdictDone = printRecords(p.records, o, state);
+    if (verdictDone) return verdictDone;
+    const ended = await onRollout(p.view, o, state);
+    if (ended) {
+      // records written between the two reads of this poll (the last gate results, the end itself)
+      await drainRecords(client, o, state);
+      return ended;
+    }
     await sleep(o.pollMs ?? 500);
   }
   return { outcome: 'Detached', reason: null, rolloutId: null };
