@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentSpec } from '../spec/types.js';
 import { openStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/types.js';
+import { failedGateData } from '../testing/audit-fixtures.js';
 import { runCli, spawnCli } from '../testing/cli.js';
 import { createApiHandler } from './api.js';
 import { loadLocalSpec, parseLocalSpec } from './spec-io.js';
@@ -156,16 +157,7 @@ describe('operator CLI against the API', () => {
       rolloutId: r.id,
       kind: 'gate',
       actor: 'controller',
-      data: {
-        result: {
-          gate: 'agreement',
-          status: 'failed',
-          summary: 'agreement 0.81 < 0.95',
-          measured: {},
-          threshold: {},
-          evidence: {},
-        },
-      },
+      data: failedGateData('agreement', 'agreement 0.81 < 0.95'),
     });
     r.end();
     expect(await exited).toBe(1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ControlPlaneClient } from '../cli/client.js';
 import type { AuditRecord } from '../store/types.js';
+import { failedGateData } from '../testing/audit-fixtures.js';
 import type { DeploymentView } from './deployment-view.js';
 import { followRollout } from './follow.js';
 
@@ -12,16 +13,7 @@ function gateRecord(seq: number): AuditRecord {
     rolloutId: 7,
     kind: 'gate',
     actor: 'controller',
-    data: {
-      result: {
-        gate: 'agreement',
-        status: 'failed',
-        summary: 'agreement 0.81 < 0.95',
-        measured: {},
-        threshold: {},
-        evidence: {},
-      },
-    },
+    data: failedGateData('agreement', 'agreement 0.81 < 0.95'),
     prevHash: '',
     hash: '',
   };
