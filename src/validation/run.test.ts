@@ -194,6 +194,8 @@ describe('runValidation', () => {
     });
     expect(probed.length).toBe(8); // one probe per measured phase: 4 rounds × 2 colors
     expect(results[1]).toMatchObject({ gate: 'resources', status: 'failed', evidence: { source: 'probe' } });
-    expect(results[1].summary).toBe('candidate RSS 5× baseline > 2×');
+    // the probe's CPU is the same for both colors, so CPU per request follows each color's
+    // request rate under load, which the machine's noise can push past 2× too: only RSS is certain
+    expect(results[1].summary).toContain('candidate RSS 5× baseline > 2×');
   });
 });
