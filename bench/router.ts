@@ -321,6 +321,24 @@ async function throughput(env: Env): Promise<void> {
   );
 }
 
+/**
+ * The 5th and 95th percentiles of `statistic` over `resamples` bootstrap resamples; `draw(xs)`
+ * gives a resample of `xs` (as many items, drawn with replacement). Seeded: the same data gives
+ * the same interval.
+ */
+function bootstrap90(
+  resamples: number,
+  seed: number,
+  statistic: (draw: <T>(xs: T[]) => T[]) => number,
+): [number, number] {
+  const rand = seededRandom(seed);
+  const draw = <T>(xs: T[]): T[] => xs.map(() => xs[Math.floor(rand() * xs.length)]);
+  const out: number[] = [];
+  for (let i = 0; i < resamples; i++) out.push(statistic(draw));
+  out.sort((a, b) => a - b);
+  return [out[Math.floor(0.05 * resamples)], out[Math.floor(0.95 * resamples) - 1]];
+}
+
 /** A fixed-seed generator in [0, 1): the bootstrap intervals come out the same for the same data. */
 function seededRandom(seed: number): () => number {
   let x = seed;
@@ -332,11 +350,7 @@ function seededRandom(seed: number): () => number {
 
 /** A 90% interval for the median of `xs` by resampling them with replacement (1000 resamples). */
 function medianInterval(xs: number[]): [number, number] {
-  const rand = seededRandom(4242);
-  const meds: number[] = [];
-  for (let i = 0; i < 1000; i++) meds.push(median(xs.map(() => xs[Math.floor(rand() * xs.length)])));
-  meds.sort((a, b) => a - b);
-  return [meds[50], meds[949]];
+  return bootstrap90(1000, 4242, (draw) => median(draw(xs)));
 }
 
 /**
@@ -387,15 +401,7 @@ function dist(name: string, ms: number[]): string {
  */
 function p99Interval(xs: number[]): [number, number] {
   if (xs.length === 0) return [Number.NaN, Number.NaN];
-  const rand = seededRandom(99);
-  const out: number[] = [];
-  const draw = new Float64Array(xs.length);
-  for (let i = 0; i < 1000; i++) {
-    for (let k = 0; k < xs.length; k++) draw[k] = xs[Math.floor(rand() * xs.length)];
-    out.push(pct(draw.sort(), 0.99));
-  }
-  out.sort((a, b) => a - b);
-  return [out[50], out[949]];
+  return bootstrap90(1000, 99, (draw) => pct(Float64Array.from(draw(xs)).sort(), 0.99));
 }
 
 function printSwitcher(r: SwitcherResult): void {
@@ -525,16 +531,11 @@ function pooled(slices: { lat: number[] }[]): Float64Array {
  * single requests are not independent draws). 400 resamples.
  */
 function overheadInterval(on: { lat: number[] }[], off: { lat: number[] }[]): [number, number] {
-  const rand = seededRandom(12345);
-  const draw = (xs: { lat: number[] }[]) => xs.map(() => xs[Math.floor(rand() * xs.length)]);
-  const ratios: number[] = [];
-  for (let r = 0; r < 400; r++) {
+  return bootstrap90(400, 12345, (draw) => {
     const a = pct(pooled(draw(on)), 0.99);
     const b = pct(pooled(draw(off)), 0.99);
-    ratios.push(((a - b) / b) * 100);
-  }
-  ratios.sort((x, y) => x - y);
-  return [ratios[Math.floor(0.05 * ratios.length)], ratios[Math.floor(0.95 * ratios.length)]];
+    return ((a - b) / b) * 100;
+  });
 }
 
 /**

@@ -120,24 +120,23 @@ function handleWrite(
   // the request object now belongs to this write (or to its failure): the next write gets another
   spare = new b.WriteWrap();
   if (err !== 0) {
-    socket.destroy(
-      Object.assign(new Error(`write ${util.getSystemErrorName(err)}`), {
-        code: util.getSystemErrorName(err),
-        errno: err,
-        syscall: 'write',
-      }),
-    );
+    socket.destroy(writeError(err));
     return false;
   }
   // as Node's own onWriteComplete: called with the request as `this` once the rest has left
   req.handle = handle;
   req.oncomplete = (status: number) => {
     if (status < 0) {
-      const code = util.getSystemErrorName(status);
-      socket.destroy(Object.assign(new Error(`write ${code}`), { code, errno: status, syscall: 'write' }));
+      socket.destroy(writeError(status));
       return;
     }
     if (!socket.destroyed) onDrain();
   };
   return false;
+}
+
+/** A failed write as Node reports one (`code`, `errno`, `syscall`), from a libuv error number. */
+function writeError(errno: number): Error {
+  const code = util.getSystemErrorName(errno);
+  return Object.assign(new Error(`write ${code}`), { code, errno, syscall: 'write' });
 }

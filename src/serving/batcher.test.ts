@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createBatcher } from './batcher.js';
 
 /** A runner that records every batch it receives and doubles each number. */
+/** A promise the test resolves when it chooses: holds a batch run in flight. */
+function gated(): { gate: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((res) => {
+    release = res;
+  });
+  return { gate, release };
+}
+
 function recordingRunner(gate?: Promise<void>) {
   const calls: number[][] = [];
   let inFlight = 0;
@@ -39,10 +48,7 @@ describe('createBatcher', () => {
   });
 
   it('forms the next batch while a run is in flight', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((res) => {
-      release = res;
-    });
+    const { gate, release } = gated();
     const r = recordingRunner(gate);
     const b = createBatcher({ run: r.run, maxBatchSize: 100, maxQueueDelayMs: 0 });
     const first = b.submit([1]);
@@ -57,10 +63,7 @@ describe('createBatcher', () => {
   });
 
   it('hands the runner the next batch before the callers of the finished one continue', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((res) => {
-      release = res;
-    });
+    const { gate, release } = gated();
     const r = recordingRunner(gate);
     const b = createBatcher({ run: r.run, maxBatchSize: 100, maxQueueDelayMs: 0 });
     const first = b.submit([1]);
