@@ -81,7 +81,8 @@ export class ClientConnection implements UpstreamHandler {
     private readonly onGone: (c: ClientConnection) => void,
   ) {
     this.lastActivity = plane.clock.now;
-    const socket = adoptClientSocket(raw, readBuffer, (chunk) => this.onData(chunk));
+    // chunks are views of readBuffer: onData copies what outlives the read (see ownPending)
+    const socket = adoptClientSocket(raw, readBuffer, (chunk) => this.onData(chunk), true);
     this.socket = socket;
     this.remote = socket.remoteAddress ?? 'unknown';
     socket.setNoDelay(true);
@@ -116,16 +117,27 @@ export class ClientConnection implements UpstreamHandler {
     this.socket.destroy();
   }
 
+  /**
+   * One read. `chunk` is a view of the read buffer shared by every client, valid only during this
+   * call: a request forwarded as it arrives is never copied, and whatever is kept past the call (a
+   * partial head, pipelined requests, replayed or captured body bytes, queued writes) is a copy.
+   */
   private onData(chunk: Buffer): void {
     this.lastActivity = this.plane.clock.now;
     if (this.state === State.Body) {
       const rest = this.feedBody(chunk);
       if (rest) this.hold(rest);
-      return;
+    } else if (this.state !== State.Closed) {
+      this.hold(chunk);
+      if (this.state === State.Idle) this.processPending();
     }
-    if (this.state === State.Closed) return;
-    this.hold(chunk);
-    if (this.state === State.Idle) this.processPending();
+    this.ownPending(chunk);
+  }
+
+  /** Copy what `pending` still holds of `view` (a read buffer that the next read overwrites). */
+  private ownPending(view: Buffer): void {
+    const p = this.pending;
+    if (p !== null && p.buffer === view.buffer) this.pending = Buffer.from(p);
   }
 
   private hold(b: Buffer): void {
@@ -303,14 +315,14 @@ export class ClientConnection implements UpstreamHandler {
     if (this.replay) {
       this.replayBytes += slice.length;
       if (this.replayBytes > MAX_REPLAY) this.replay = null;
-      else this.replay.push(slice);
+      else this.replay.push(Buffer.from(slice));
     }
     const conn = this.conn;
     if (!conn) return;
     const head = this.heldHead;
     let ok: boolean;
     if (head === null) {
-      ok = conn.write(slice);
+      ok = conn.write(Buffer.from(slice));
     } else {
       this.heldHead = null;
       ok = writeTogether(conn.socket, head, slice, 0, slice.length, conn.drained);
@@ -337,6 +349,9 @@ export class ClientConnection implements UpstreamHandler {
     }
     this.resBuf = this.resBuf ? Buffer.concat([this.resBuf, chunk]) : chunk;
     this.readResponseHead();
+    // `chunk` is a view of the backend's read buffer: keep a copy of a head still incomplete
+    const rest = this.resBuf as Buffer | null;
+    if (rest !== null && rest.buffer === chunk.buffer) this.resBuf = Buffer.from(rest);
   }
 
   private readResponseHead(): void {
@@ -364,7 +379,7 @@ export class ClientConnection implements UpstreamHandler {
         return;
       }
       // interim responses (100 Continue, 103 Early Hints) pass through to HTTP/1.1 clients (RFC 9110 §15.2)
-      if (this.req!.minor === 1) this.socket.write(buf.subarray(0, end));
+      if (this.req!.minor === 1) this.socket.write(Buffer.from(buf.subarray(0, end)));
       if (end === buf.length) {
         this.resBuf = null;
         return;
@@ -421,7 +436,8 @@ export class ClientConnection implements UpstreamHandler {
       this.upstreamFailed('bad_response', (err as Error).message);
       return;
     }
-    if (n > 0 && !this.socket.write(n === chunk.length ? chunk : chunk.subarray(offset, offset + n))) {
+    // a copy: the socket may queue it past this read
+    if (n > 0 && !this.socket.write(Buffer.from(chunk.subarray(offset, offset + n)))) {
       this.conn?.socket.pause();
     }
     if (offset + n < chunk.length) this.upstreamGarbage = true;
@@ -600,7 +616,8 @@ function writeTogether(
   if (n <= 4096) return writeLatin1(socket, head + buf.toString('latin1', start, start + n), onDrain);
   socket.cork();
   socket.write(head, 'latin1');
-  const ok = socket.write(buf.subarray(start, start + n));
+  // a copy: `buf` is a read buffer's view and the socket may queue the bytes past this read
+  const ok = socket.write(Buffer.from(buf.subarray(start, start + n)));
   socket.uncork();
   return ok;
 }

@@ -7,8 +7,13 @@ interface RawSocket {
 
 /**
  * Read an accepted client connection through `onread` into `buffer` instead of the Readable
- * stream's 'data' path: each read is copied out into its own Buffer and handed to `onChunk`, and
- * the stream machinery (push, emit, maybeReadMore's nextTick) is skipped. Measured on this
+ * stream's 'data' path: each read is handed to `onChunk`, and the stream machinery (push, emit,
+ * maybeReadMore's nextTick) is skipped.
+ *
+ * `views` false (the default): each chunk is a copy of its own. `views` true: each chunk is a view
+ * of `buffer`, valid only until `onChunk` returns (the next read overwrites it); the caller copies
+ * what it keeps. A request that is forwarded as it arrives is then never copied at all: on this
+ * machine that cut the router's CPU per request by 1–3 µs (wrk c32, two 12-round A/B runs). Measured on this
  * machine with wrk c32 over loopback, a byte pipe spends about 2 µs less user CPU per request
  * this way (9.0 → 6.7 µs); for the router that is a tenth of its CPU per request.
  *
@@ -23,6 +28,7 @@ export function adoptClientSocket(
   raw: net.Socket,
   buffer: Buffer,
   onChunk: (chunk: Buffer) => void,
+  views = false,
 ): net.Socket {
   const handle = (raw as unknown as RawSocket)._handle;
   if (handle === null || typeof handle !== 'object' || raw.readableFlowing === true) {
@@ -37,11 +43,15 @@ export function adoptClientSocket(
       writable: true,
       onread: {
         buffer,
-        callback: (n: number, buf: Uint8Array) => {
-          // the read buffer is shared by every connection: give the chunk bytes of its own
-          const chunk = Buffer.allocUnsafe(n);
-          buffer.copy(chunk, 0, 0, n); // the read landed in `buffer` (`buf` is it)
-          onChunk(chunk);
+        callback: (n: number) => {
+          // the read landed in `buffer`, which is shared by every connection
+          if (views) {
+            onChunk(buffer.subarray(0, n));
+          } else {
+            const chunk = Buffer.allocUnsafe(n);
+            buffer.copy(chunk, 0, 0, n);
+            onChunk(chunk);
+          }
           return true;
         },
       },

@@ -42,7 +42,12 @@ export class ShadowRequest implements UpstreamHandler {
     this.conn.write(request);
   }
 
-  onUpstreamData(chunk: Buffer): void {
+  onUpstreamData(view: Buffer): void {
+    // the candidate's response is kept (pending head, captured body): bytes of its own
+    this.take(Buffer.from(view));
+  }
+
+  private take(chunk: Buffer): void {
     try {
       if (this.head) {
         this.body(chunk, 0);
@@ -57,7 +62,7 @@ export class ShadowRequest implements UpstreamHandler {
       const head = parseResponseHead(this.buf, end);
       if (head.status < 200) {
         this.buf = this.buf.subarray(end);
-        this.buf.length > 0 ? this.onUpstreamData(Buffer.alloc(0)) : undefined;
+        this.buf.length > 0 ? this.take(Buffer.alloc(0)) : undefined;
         return;
       }
       this.head = head;

@@ -54,16 +54,18 @@ export class ShadowCapture {
     this.target = head.target;
   }
 
+  /** A part of the request body; `p` may be a view of a read buffer: the capture keeps a copy. */
   addRequest(p: Buffer): void {
     this.requestBytes += p.length;
     if (this.requestBytes > this.owner.limits.maxBodyBytes) this.tooLarge = true;
-    else this.requestParts.push(p);
+    else this.requestParts.push(Buffer.from(p));
   }
 
+  /** A part of the primary's response body; like addRequest, kept as a copy. */
   addResponse(p: Buffer): void {
     const room = this.owner.limits.maxBodyBytes - this.responseBytes;
     if (room <= 0) return;
-    const slice = p.length > room ? p.subarray(0, room) : p;
+    const slice = Buffer.from(p.length > room ? p.subarray(0, room) : p);
     this.responseParts.push(slice);
     this.responseBytes += slice.length;
   }

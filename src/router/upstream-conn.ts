@@ -3,6 +3,10 @@ import { writeLatin1 } from './direct-write.js';
 
 /** What an upstream connection reports to the exchange currently using it. */
 export interface UpstreamHandler {
+  /**
+   * Bytes read from the upstream. `chunk` is a view of the backend's shared read buffer, valid only
+   * until this returns (the next read overwrites it): copy whatever is kept or written later.
+   */
   onUpstreamData(chunk: Buffer): void;
   onUpstreamDrain(): void;
   /** The socket failed or closed. `connected` = it had completed the TCP handshake. */
@@ -26,8 +30,8 @@ export class UpstreamConn {
 
   /**
    * `readBuffer` receives the socket's reads (shared by every connection of a backend: reads are
-   * delivered one at a time and copied out before the next). Reading through `onread` skips the
-   * Readable-stream machinery and the per-read allocation of the 'data' path on the hot path.
+   * delivered one at a time, and the handler copies what it keeps before the next). Reading through
+   * `onread` skips the Readable-stream machinery and the per-read allocation of the 'data' path.
    */
   constructor(
     host: string,
@@ -65,10 +69,8 @@ export class UpstreamConn {
       this.destroy();
       return true;
     }
-    // handlers keep chunks (pending heads, queued writes, shadow captures): give them their own copy
-    const chunk = Buffer.allocUnsafe(n);
-    this.readBuffer.copy(chunk, 0, 0, n); // each read lands in readBuffer
-    this.handler.onUpstreamData(chunk);
+    // a view, not a copy: the handler copies only what outlives the call (see UpstreamHandler)
+    this.handler.onUpstreamData(this.readBuffer.subarray(0, n));
     return true;
   }
 
