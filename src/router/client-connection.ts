@@ -8,7 +8,7 @@ import type { DataPlane } from './data-plane.js';
 import { writeLatin1 } from './direct-write.js';
 import { errorResponse, type RouterErrorCode } from './errors.js';
 import { type ForwardedResponse, forwardResponseHead } from './forward-response.js';
-import { clientResponseHead, upstreamHeaderLines } from './head-writer.js';
+import { clientResponseHead, upstreamRequestHead } from './head-writer.js';
 import { headEnd, parseRequestHead, type RequestHead } from './http-head.js';
 import type { ErrorKind } from './metrics.js';
 import { ShadowCapture } from './shadow.js';
@@ -234,12 +234,12 @@ export class ClientConnection implements UpstreamHandler {
       this.respondFailure('GL_ROUTER_NO_BACKENDS', `no backend for color ${color}`, 'no_backend');
       return;
     }
-    const lines = upstreamHeaderLines(head, this.remote, backend.hostPort, false);
+    const upstreamHead = upstreamRequestHead(head, this.remote, backend.hostPort);
     if (plane.pool(color === 'blue' ? 'green' : 'blue').backends.length > 0 && plane.shadow.sample()) {
       this.startCapture(head);
     }
-    this.replay = [`${head.method} ${head.target} HTTP/1.1\r\n${lines}\r\n`];
-    this.replayBytes = this.replay[0].length;
+    this.replay = [upstreamHead];
+    this.replayBytes = upstreamHead.length;
     if (this.pending && this.state === State.Body) {
       // head and the body bytes already here leave in one write (a POST /predict is one packet):
       // the head is held back and goes out with the first body bytes (see sendBody)

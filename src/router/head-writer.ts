@@ -15,10 +15,31 @@ export function upstreamHeaderLines(
   defaultHost: string,
   framingFree: boolean,
 ): string {
+  return forwardedHead(head, '', head.fieldsStart, clientAddress, defaultHost, framingFree, '');
+}
+
+/**
+ * The whole upstream request head: the request line as HTTP/1.1, upstreamHeaderLines' fields and
+ * the final CRLF. An HTTP/1.1 request line is copied with the first run of kept fields.
+ */
+export function upstreamRequestHead(head: RequestHead, clientAddress: string, defaultHost: string): string {
+  if (head.minor === 1) return forwardedHead(head, '', 0, clientAddress, defaultHost, false, '\r\n');
+  const line = `${head.method} ${head.target} HTTP/1.1\r\n`;
+  return forwardedHead(head, line, head.fieldsStart, clientAddress, defaultHost, false, '\r\n');
+}
+
+/** `out`, then the head text from `runStart` minus the dropped fields, the added ones and `tail`. */
+function forwardedHead(
+  head: RequestHead,
+  out: string,
+  runStart: number,
+  clientAddress: string,
+  defaultHost: string,
+  framingFree: boolean,
+  tail: string,
+): string {
   const s = head.text;
   const n = head.names.length;
-  let out = '';
-  let runStart = head.fieldsStart;
   let xff: string | undefined;
   let hasHost = false;
   const listed = head.connection;
@@ -38,8 +59,7 @@ export function upstreamHeaderLines(
   out += s.slice(runStart, s.length - 2);
   // HTTP/1.0 clients may omit Host; HTTP/1.1 upstreams require it (RFC 9112 §3.2)
   if (!hasHost) out += `host: ${defaultHost}\r\n`;
-  out += `x-forwarded-for: ${xff === undefined ? clientAddress : `${xff}, ${clientAddress}`}\r\nx-forwarded-proto: http\r\n`;
-  return out;
+  return `${out}x-forwarded-for: ${xff === undefined ? clientAddress : `${xff}, ${clientAddress}`}\r\nx-forwarded-proto: http\r\n${tail}`;
 }
 
 /**
