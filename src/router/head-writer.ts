@@ -98,13 +98,11 @@ export function clientResponseHead(
 }
 
 /** The last color/generation fields built per color: they change only on a switch, not per request. */
-const lastFields: Record<Color, { generation: number; text: string }> = {
-  blue: { generation: -1, text: '' },
-  green: { generation: -1, text: '' },
-};
+const blueFields = { generation: -1, text: '' };
+const greenFields = { generation: -1, text: '' };
 
 function greenlightFields(color: Color, generation: number): string {
-  const last = lastFields[color];
+  const last = color === 'blue' ? blueFields : greenFields;
   if (last.generation !== generation) {
     last.generation = generation;
     last.text = `x-greenlight-color: ${color}\r\nx-greenlight-generation: ${generation}\r\n`;

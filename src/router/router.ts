@@ -127,7 +127,8 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     shadow,
     route: (head: RequestHead) =>
       sticky ? policy.choose(sessionIdOf(head), now(), usable) : policy.choose(undefined, 0, usable),
-    pool: (c) => pools[c],
+    // a ternary, not pools[c]: a keyed load that sees both names goes megamorphic (hot path)
+    pool: (c) => (c === 'blue' ? pools.blue : pools.green),
     generation: () => policy.lastGeneration,
   };
 
