@@ -240,9 +240,12 @@ export function fieldLineEnd(buf: Buffer, pos: number, out: FieldLine): number {
   out.hash = h;
   c = buf[++i];
   // the head ends with CRLFCRLF, so a CR is always found
-  while (c !== 13) {
-    if (c === 10 || c === 0) throw new HeadError('bare LF or NUL in a header line');
-    c = buf[++i];
+  for (;;) {
+    // visible ASCII, SP and obs-text: one comparison a byte
+    while (c > 13) c = buf[++i];
+    if (c === 13) break;
+    if (c === 10 || c === 0 || c === undefined) throw new HeadError('bare LF or NUL in a header line');
+    c = buf[++i]; // HTAB, or another control byte a field value may carry
   }
   if (buf[i + 1] !== 10) throw new HeadError('bare CR in a header line');
   return i;
