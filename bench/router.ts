@@ -701,7 +701,8 @@ export async function main(args: string[]): Promise<number> {
       switcherNice,
     };
     console.log(
-      `router bench: wrk -t1 -c${connections} -d${seconds}s, ${rounds} interleaved rounds, ${new Date().toISOString()}`,
+      `router bench: wrk -t1 -c${connections}; part 1 ${env.throughputRounds} rounds of ${env.throughputSeconds} s; ` +
+        `parts 2 and 3 --duration ${seconds} s, --rounds ${rounds}; ${new Date().toISOString()}`,
     );
     if (only.has('2'))
       console.log(
