@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- router [--duration S] [--rounds N] [--throughput-rounds 9] [--throughput-duration 4]
- *  [--connections C] [--switches N] [--only 1,2,3] [--admin-nice=N] [--switcher-nice=N]`
+ *  [--connections C] [--switches N] [--only 1,2,3] [--floor] [--admin-nice=N] [--switcher-nice=N]`
  *
  * The traffic router against nginx, side by side in one run, same machine, same load generator
  * (wrk, one thread, C keep-alive connections over loopback), same upstream:
@@ -14,7 +14,8 @@
  * 1. throughput and P50/P99: direct, nginx, router; many short rounds, the order rotating every
  *    round; medians reported, and router/nginx ratios paired by round with a 90% interval (bootstrap
  *    over rounds). CPU per request of each proxy process is reported too: on a shared host it is the
- *    steadier figure.
+ *    steadier figure. `--floor` adds a fourth target to the rotation: minimal-forwarder.ts, the least
+ *    HTTP work a Node forwarder can do (not a proxy), to show how close Node's own I/O comes to nginx.
  * 2. switch under load: a closed-loop client (worker thread, router-load.ts) saturates the router
  *    (then, second run, paces it at 2000 req/s) while another worker thread (router-switcher.ts)
  *    makes N switch/rollback calls, evenly spread, over one keep-alive admin connection; counts
@@ -36,6 +37,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { spawnCli } from '../src/testing/cli.js';
@@ -265,6 +267,8 @@ interface Env {
   router: { port: number; adminPort: number };
   agent: http.Agent;
   switcherNice: number;
+  /** `--floor`: the minimal Node forwarder's port and pid, measured in part 1 too. */
+  floor?: { port: number; pid: number };
 }
 
 /** Part 1: direct vs nginx vs router, interleaved rounds. */
@@ -272,12 +276,13 @@ async function throughput(env: Env): Promise<void> {
   const { connections, bluePort, nginxPort, nginxPid, routerPid, router } = env;
   const rounds = env.throughputRounds;
   const seconds = env.throughputSeconds;
-  const pts: Record<string, WrkPoint[]> = { direct: [], nginx: [], router: [] };
+  const pts: Record<string, WrkPoint[]> = { direct: [], nginx: [], router: [], floor: [] };
   const targets: [string, number, number | undefined][] = [
     ['direct', bluePort, undefined],
     ['nginx', nginxPort, nginxPid],
     ['router', router.port, routerPid],
   ];
+  if (env.floor) targets.push(['floor', env.floor.port, env.floor.pid]);
   for (let r = 0; r < rounds; r++) {
     // the order rotates every round: no proxy always runs right after the other
     for (let k = 0; k < targets.length; k++) {
@@ -292,7 +297,8 @@ async function throughput(env: Env): Promise<void> {
   console.log(fmt('direct to upstream', d));
   console.log(fmt('nginx proxy', n));
   console.log(fmt('greenlight router', ro));
-  const paired = (f: (p: WrkPoint) => number) => pts.router.map((p, r) => f(p) / f(pts.nginx[r]));
+  if (env.floor) console.log(fmt('minimal Node forwarder', medianPoint(pts.floor)));
+  const paired = (f: (p: WrkPoint) => number, of = pts.router) => of.map((p, r) => f(p) / f(pts.nginx[r]));
   const line = (name: string, ratios: number[], target: string) => {
     const [lo, hi] = medianInterval(ratios);
     return `${name} ${median(ratios).toFixed(2)} (90% interval ${lo.toFixed(2)} to ${hi.toFixed(2)}; rounds ${ratios.map((x) => x.toFixed(2)).join(' ')})${target}`;
@@ -319,6 +325,25 @@ async function throughput(env: Env): Promise<void> {
       '',
     )}`,
   );
+  if (env.floor) {
+    console.log(
+      '   minimal Node forwarder/nginx, paired by round (no checks, no routing: a floor, not a proxy):',
+    );
+    console.log(
+      `   ${line(
+        'req/s',
+        paired((p) => p.rps, pts.floor),
+        '',
+      )}`,
+    );
+    console.log(
+      `   ${line(
+        'cpu/req',
+        paired((p) => p.cpuUsPerRequest, pts.floor),
+        '',
+      )}`,
+    );
+  }
 }
 
 /**
@@ -649,6 +674,7 @@ export async function main(args: string[]): Promise<number> {
       connections: { type: 'string', default: '32' },
       switches: { type: 'string', default: '200' },
       only: { type: 'string', default: '1,2,3' },
+      floor: { type: 'boolean', default: false },
       'switcher-nice': { type: 'string', default: '0' },
       'admin-nice': { type: 'string' },
     },
@@ -685,6 +711,19 @@ export async function main(args: string[]): Promise<number> {
     const nginxPid = nginxWorker(proxy.pid!);
     const routerPid = router.child.pid!;
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let floor: Env['floor'];
+    if (values.floor && only.has('1')) {
+      const port = await freePort();
+      const bench = fileURLToPath(new URL('../../bin/bench.js', import.meta.url));
+      const child = spawn(
+        process.execPath,
+        [bench, 'minimal-forwarder', '--port', String(port), '--upstream', String(bluePort)],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      children.push(child);
+      await waitForPort(port);
+      floor = { port, pid: child.pid! };
+    }
     const env: Env = {
       seconds,
       rounds,
@@ -699,6 +738,7 @@ export async function main(args: string[]): Promise<number> {
       router,
       agent,
       switcherNice,
+      floor,
     };
     console.log(
       `router bench: wrk -t1 -c${connections}; part 1 ${env.throughputRounds} rounds of ${env.throughputSeconds} s; ` +
@@ -714,6 +754,7 @@ export async function main(args: string[]): Promise<number> {
     // warm up both proxies (JIT, pools)
     await wrk(router.port, 2, connections);
     await wrk(nginxPort, 2, connections);
+    if (floor) await wrk(floor.port, 2, connections);
 
     if (only.has('1')) await throughput(env);
     if (only.has('2')) {
