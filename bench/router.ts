@@ -303,46 +303,18 @@ async function throughput(env: Env): Promise<void> {
     const [lo, hi] = medianInterval(ratios);
     return `${name} ${median(ratios).toFixed(2)} (90% interval ${lo.toFixed(2)} to ${hi.toFixed(2)}; rounds ${ratios.map((x) => x.toFixed(2)).join(' ')})${target}`;
   };
+  const rows: [string, (p: WrkPoint) => number, string][] = [
+    ['req/s', (p) => p.rps, ', target >= 0.9'],
+    ['p99  ', (p) => p.p99Ms, ', target <= 1.5'],
+    ['cpu/req', (p) => p.cpuUsPerRequest, ''],
+  ];
   console.log('   router/nginx, paired by round:');
-  console.log(
-    `   ${line(
-      'req/s',
-      paired((p) => p.rps),
-      ', target >= 0.9',
-    )}`,
-  );
-  console.log(
-    `   ${line(
-      'p99  ',
-      paired((p) => p.p99Ms),
-      ', target <= 1.5',
-    )}`,
-  );
-  console.log(
-    `   ${line(
-      'cpu/req',
-      paired((p) => p.cpuUsPerRequest),
-      '',
-    )}`,
-  );
+  for (const [name, f, target] of rows) console.log(`   ${line(name, paired(f), target)}`);
   if (env.floor) {
     console.log(
       '   minimal Node forwarder/nginx, paired by round (no checks, no routing: a floor, not a proxy):',
     );
-    console.log(
-      `   ${line(
-        'req/s',
-        paired((p) => p.rps, pts.floor),
-        '',
-      )}`,
-    );
-    console.log(
-      `   ${line(
-        'cpu/req',
-        paired((p) => p.cpuUsPerRequest, pts.floor),
-        '',
-      )}`,
-    );
+    for (const [name, f] of [rows[0], rows[2]]) console.log(`   ${line(name, paired(f, pts.floor), '')}`);
   }
 }
 

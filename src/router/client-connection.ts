@@ -81,7 +81,7 @@ export class ClientConnection implements UpstreamHandler {
     private readonly onGone: (c: ClientConnection) => void,
   ) {
     this.lastActivity = plane.clock.now;
-    // chunks are views of readBuffer: onData copies what outlives the read (see ownPending)
+    // chunks are views of readBuffer: onData copies what outlives the read (see detached)
     const socket = adoptClientSocket(raw, readBuffer, (chunk) => this.onData(chunk), true);
     this.socket = socket;
     this.remote = socket.remoteAddress ?? 'unknown';
@@ -131,13 +131,7 @@ export class ClientConnection implements UpstreamHandler {
       this.hold(chunk);
       if (this.state === State.Idle) this.processPending();
     }
-    this.ownPending(chunk);
-  }
-
-  /** Copy what `pending` still holds of `view` (a read buffer that the next read overwrites). */
-  private ownPending(view: Buffer): void {
-    const p = this.pending;
-    if (p !== null && p.buffer === view.buffer) this.pending = Buffer.from(p);
+    this.pending = detached(this.pending, chunk);
   }
 
   private hold(b: Buffer): void {
@@ -350,8 +344,7 @@ export class ClientConnection implements UpstreamHandler {
     this.resBuf = this.resBuf ? Buffer.concat([this.resBuf, chunk]) : chunk;
     this.readResponseHead();
     // `chunk` is a view of the backend's read buffer: keep a copy of a head still incomplete
-    const rest = this.resBuf as Buffer | null;
-    if (rest !== null && rest.buffer === chunk.buffer) this.resBuf = Buffer.from(rest);
+    this.resBuf = detached(this.resBuf, chunk);
   }
 
   private readResponseHead(): void {
@@ -598,6 +591,14 @@ export class ClientConnection implements UpstreamHandler {
     // pipelined requests continue on a fresh stack (an error answered synchronously could otherwise recurse)
     if (this.pending) process.nextTick(() => this.processPending());
   }
+}
+
+/**
+ * `kept`, or a copy of it when it still points into the read buffer `view` came from (the next
+ * read overwrites that buffer). Bytes already copied (by a concat) are returned as they are.
+ */
+function detached(kept: Buffer | null, view: Buffer): Buffer | null {
+  return kept !== null && kept.buffer === view.buffer ? Buffer.from(kept) : kept;
 }
 
 /**
