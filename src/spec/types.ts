@@ -28,6 +28,78 @@ export interface ColorSpec {
   modelCard?: string;
   /** Seed: "only deploy green if true". A disabled color is never rolled out as a candidate. */
   enabled: boolean;
+  /**
+   * Local platform: the user's own server, one child process per replica. argv; every `{port}`
+   * is replaced by the replica's port (and `{version}` by modelVersion). Exclusive with `model`.
+   */
+  command?: string[];
+  /** Extra environment for `command` (local) or the container (kubernetes). */
+  env?: Record<string, string>;
+  /** Absolute working directory for `command` (the YAML's is relative to the spec file). */
+  cwd?: string;
+  /** Kubernetes platform: container arguments. */
+  args?: string[];
+  /**
+   * How greenlight talks to this slot's server, resolved at parse time: the slot's `server`
+   * over the spec's `server` over the protocol's defaults. Read it with `serverOf(colorSpec)`;
+   * absent only in hand-built test fixtures (then greenlight's own protocol).
+   */
+  server?: ServerSpec;
+}
+
+/** How greenlight speaks to a model server (docs: "Bring your own model server"). */
+export type ProtocolName = 'greenlight' | 'oip-v2' | 'tfserving' | 'kserve-v1' | 'http-json';
+
+/** What one prediction is, so the gates compare like with like. */
+export type OutputKind = 'label' | 'probabilities' | 'regression';
+
+/** An HTTP check of a server: GET `path` answers `status`, and optionally a JSON field equals a value. */
+export interface ProbeSpec {
+  path: string;
+  status: number;
+  /** A path into the JSON body ("status", "model.state", "items[0].ready"). */
+  jsonField?: string;
+  equals?: string | number | boolean;
+}
+
+/**
+ * Where the prediction is in a JSON answer: paths like "predictions[0].label" or
+ * "outputs[0].data". `probabilities` names a vector; `classes` (or "0", "1", …) names its entries
+ * and the label is the argmax. `value` is a regression output.
+ */
+export interface ResponseMapping {
+  label?: string;
+  score?: string;
+  probabilities?: string;
+  classes?: string[];
+  value?: string;
+}
+
+export interface ServerSpec {
+  protocol: ProtocolName;
+  /** OIP v2, TF Serving and KServe v1: the model's name in the URL (default "model"). */
+  modelName: string;
+  /** Alive (greenlight /health, OIP /v2/health/live, …). */
+  health: ProbeSpec;
+  /** Ready to take traffic (greenlight /ready, OIP /v2/health/ready, …). */
+  readiness: ProbeSpec;
+  /**
+   * http-json (and a path override for the others): where a sample goes. `template` is the JSON
+   * body with the string "$input" where the sample's input goes (absent: the input is the body).
+   */
+  request?: { method: 'POST' | 'PUT'; path: string; template?: unknown };
+  /** http-json (and an override for the others): where the prediction is in the answer. */
+  response?: ResponseMapping;
+}
+
+/** How two predictions are compared (the same for both slots: their kinds must match). */
+export interface OutputSpec {
+  kind: OutputKind;
+  /** probabilities: top-1 must agree, or the vectors' total-variation distance is within this. */
+  probabilityTolerance: number;
+  /** regression: agreement = |a − b| <= absTolerance + relTolerance × |a|. */
+  absTolerance: number;
+  relTolerance: number;
 }
 
 export interface LatencySpec {
@@ -180,6 +252,8 @@ export interface DeploymentSpec {
   readyTimeoutSeconds: number;
   /** Warm-up requests sent to each new replica before validation. */
   warmupRequests: number;
+  /** How predictions are compared; absent only in hand-built fixtures (then `label`). Read with `outputOf(spec)`. */
+  output?: OutputSpec;
   validation: ValidationSpec;
   autoSwitch: AutoSwitchSpec;
   observation: ObservationSpec;
