@@ -5,6 +5,7 @@ import {
   type ArrayField,
   expectedText,
   type Field,
+  type MapField,
   type NumberField,
   type ObjectField,
   type StringField,
@@ -18,6 +19,8 @@ export interface Problem {
   at: Segment[];
   expected: string;
   found: string;
+  /** Rules only: other fields the problem is about; one of them already wrong says it all. */
+  about?: Segment[][];
 }
 
 export interface CheckContext {
@@ -52,6 +55,25 @@ export function checkField(field: Field, value: unknown, at: Segment[], ctx: Che
     ctx.problems.push({ at, expected, found: foundText(value) });
     return undefined;
   };
+  const isMapping = typeof value === 'object' && !Array.isArray(value);
+  switch (field.kind) {
+    case 'array':
+      return Array.isArray(value) ? checkArray(field, value, at, ctx, problem) : problem();
+    case 'map':
+      return isMapping ? checkMap(field, value as Record<string, unknown>, at, ctx) : problem();
+    case 'object':
+      return isMapping ? checkObject(field, value as Record<string, unknown>, at, ctx) : problem();
+    default:
+      return checkScalar(field, value, ctx, problem);
+  }
+}
+
+function checkScalar(
+  field: Exclude<Field, ArrayField | MapField | ObjectField>,
+  value: unknown,
+  ctx: CheckContext,
+  problem: (expected?: string) => undefined,
+): unknown {
   switch (field.kind) {
     case 'string':
       return checkString(field, value, problem);
@@ -61,16 +83,14 @@ export function checkField(field: Field, value: unknown, at: Segment[], ctx: Che
       return typeof value === 'boolean' ? value : problem();
     case 'duration': {
       const seconds = parseDuration(value);
-      return seconds === undefined ? problem() : seconds;
+      return seconds === undefined || (field.positive && seconds === 0) ? problem() : seconds;
     }
     case 'path':
       if (typeof value !== 'string' || value.trim() === '') return problem();
       return isAbsolute(value) ? value : resolve(ctx.baseDir, value);
-    case 'array':
-      return Array.isArray(value) ? checkArray(field, value, at, ctx, problem) : problem();
-    case 'object':
-      if (typeof value !== 'object' || Array.isArray(value)) return problem();
-      return checkObject(field, value as Record<string, unknown>, at, ctx);
+    case 'json':
+      if (!field.scalar) return value;
+      return ['string', 'number', 'boolean'].includes(typeof value) ? value : problem();
   }
 }
 
@@ -94,8 +114,24 @@ function checkArray(
   return items;
 }
 
+function checkMap(
+  field: MapField,
+  value: Record<string, unknown>,
+  at: Segment[],
+  ctx: CheckContext,
+): unknown {
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const checked = checkField(field.values, v, [...at, key], ctx);
+    if (checked !== undefined) out[key] = checked as string;
+  }
+  return out;
+}
+
 function absent(field: Field, value: null | undefined, at: Segment[], ctx: CheckContext): unknown {
   if (field.kind === 'object') {
+    // An optional mapping is absent as a whole (spec.server); any other takes its children's defaults.
+    if (field.optional) return undefined;
     if (!field.required) return checkObject(field, {}, at, ctx);
   } else if ('default' in field && field.default !== undefined) {
     return Array.isArray(field.default) ? [...field.default] : field.default;
@@ -123,7 +159,7 @@ function checkString(field: StringField, value: unknown, problem: (expected?: st
 function numberOk(f: NumberField, v: number): boolean {
   if (!Number.isFinite(v) || (f.integer && !Number.isInteger(v))) return false;
   if (f.min !== undefined && (f.exclusiveMin ? v <= f.min : v < f.min)) return false;
-  return f.max === undefined || v <= f.max;
+  return f.max === undefined || (f.exclusiveMax ? v < f.max : v <= f.max);
 }
 
 function checkObject(

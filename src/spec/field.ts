@@ -3,7 +3,7 @@
  * (fields.ts); the checker (check.ts) and the JSON Schema export (json-schema.ts) both read that
  * one description, so the CRD's openAPIV3Schema and what `greenlight deploy` accepts cannot drift apart.
  *
- * A field without a default is required unless `optional`; an absent object is checked as `{}`
+ * A field without a default is required unless `optional`; an absent object (unless `optional`) is checked as `{}`
  * so its children's defaults apply.
  */
 interface Common {
@@ -29,6 +29,8 @@ export interface NumberField extends Common {
   max?: number;
   /** min is exclusive (ratios and thresholds that must be > 0). */
   exclusiveMin?: boolean;
+  /** max is exclusive (a threshold of 1 that no finite sample can reach). */
+  exclusiveMax?: boolean;
 }
 
 export interface BooleanField extends Common {
@@ -40,6 +42,8 @@ export interface BooleanField extends Common {
 export interface DurationField extends Common {
   kind: 'duration';
   default?: number;
+  /** Zero is refused (a wait or a deadline of nothing measures nothing). */
+  positive?: boolean;
 }
 
 /** A file path; relative ones are resolved against the spec file's directory. */
@@ -53,6 +57,21 @@ export interface ArrayField extends Common {
   default?: readonly string[];
   minItems?: number;
   unique?: boolean;
+}
+
+/** A mapping of names to strings (environment variables): any keys, every value a string. */
+export interface MapField extends Common {
+  kind: 'map';
+  values: StringField;
+}
+
+/**
+ * Any JSON value the spec carries through as written (a request body template), or with `scalar`
+ * a string, number or boolean (a value a probe compares with).
+ */
+export interface JsonField extends Common {
+  kind: 'json';
+  scalar?: boolean;
 }
 
 export interface ObjectField extends Common {
@@ -71,6 +90,8 @@ export type Field =
   | DurationField
   | PathField
   | ArrayField
+  | MapField
+  | JsonField
   | ObjectField;
 
 type Opts<F> = Omit<F, 'kind' | 'doc'>;
@@ -104,6 +125,13 @@ export const list = (
   items,
   ...o,
 });
+export const map = (doc: string, values: StringField, o: Opts<Omit<MapField, 'values'>> = {}): MapField => ({
+  kind: 'map',
+  doc,
+  values,
+  ...o,
+});
+export const json = (doc: string, o: Opts<JsonField> = {}): JsonField => ({ kind: 'json', doc, ...o });
 export const obj = (
   doc: string,
   fields: Record<string, Field>,
@@ -126,11 +154,20 @@ export function expectedText(f: Field): string {
     case 'boolean':
       return 'true or false';
     case 'duration':
-      return 'a duration: seconds, or a string like "500ms", "30s", "2m", "1h", "7d"';
+      return `a ${f.positive ? 'positive ' : ''}duration: seconds, or a string like "500ms", "30s", "2m", "1h", "7d"`;
     case 'path':
       return 'a file path';
-    case 'array':
-      return `a list of ${expectedText(f.items).replace(/^one of/, 'values from')}`;
+    case 'array': {
+      const what = f.minItems === 1 ? 'a non-empty list' : 'a list';
+      const items = f.items.enum
+        ? expectedText(f.items).replace(/^one of/, 'values from')
+        : `strings${f.items.pattern ? `, each ${f.items.pattern.means}` : ''}`;
+      return `${what} of ${items}`;
+    }
+    case 'map':
+      return `a mapping of names to ${expectedText(f.values).replace(/^a /, '')}s`;
+    case 'json':
+      return f.scalar ? 'a string, number or true/false' : 'any JSON value';
     case 'object':
       return 'a mapping';
   }
@@ -138,9 +175,19 @@ export function expectedText(f: Field): string {
 
 function numberText(f: NumberField): string {
   const what = f.integer ? 'a whole number' : 'a number';
-  if (f.min !== undefined && f.max !== undefined) return `${what} between ${f.min} and ${f.max}`;
+  if (f.min !== undefined && f.max !== undefined) {
+    const ends =
+      f.exclusiveMin && f.exclusiveMax
+        ? ', both excluded'
+        : f.exclusiveMin
+          ? `, ${f.min} excluded`
+          : f.exclusiveMax
+            ? `, ${f.max} excluded`
+            : '';
+    return `${what} between ${f.min} and ${f.max}${ends}`;
+  }
   if (f.min !== undefined)
     return f.exclusiveMin ? `${what} greater than ${f.min}` : `${what} of at least ${f.min}`;
-  if (f.max !== undefined) return `${what} of at most ${f.max}`;
+  if (f.max !== undefined) return f.exclusiveMax ? `${what} below ${f.max}` : `${what} of at most ${f.max}`;
   return what;
 }

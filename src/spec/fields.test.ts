@@ -14,6 +14,8 @@ describe('the field description', () => {
   it('every field is documented in docs/spec.md', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'spec.md'), 'utf8');
     const missing = leaves(DOCUMENT, '')
+      // A slot's server section has spec.server's fields; they are documented once.
+      .map((p) => p.replace(/^spec\.(blue|green)\.server\./, 'spec.server.'))
       .map((p) => p.replace(/^spec\.(blue|green)\./, 'spec.{blue,green}.'))
       .filter((p) => !doc.includes(`\`${p}\``));
     expect(missing).toEqual([]);

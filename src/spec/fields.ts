@@ -1,5 +1,6 @@
 import { defaultValidationSpec } from '../validation/defaults.js';
-import { bool, duration, type Field, int, list, num, obj, path, str } from './field.js';
+import { bool, duration, type Field, int, json, list, map, num, obj, path, str } from './field.js';
+import { DEFAULT_OUTPUT } from './server.js';
 
 /** The only apiVersion this release reads. */
 export const API_VERSION = 'mlops.greenlight.dev/v1alpha1';
@@ -16,6 +17,98 @@ const DNS_LABEL = {
 const V = defaultValidationSpec();
 const GATES = V.gates;
 const DRIFT_STATISTICS = ['psi', 'ks', 'wasserstein', 'js', 'chi2'] as const;
+
+const URL_PATH = { source: '^/', means: 'an absolute URL path starting with "/"' };
+const NOT_BLANK = { source: '\\S', means: 'not empty' };
+const PROTOCOLS = ['greenlight', 'oip-v2', 'tfserving', 'kserve-v1', 'http-json'] as const;
+
+const probe = (doc: string) =>
+  obj(
+    doc,
+    {
+      path: str('Path to GET, e.g. "/ready".', { pattern: URL_PATH }),
+      status: int('Status the answer must have.', { min: 100, max: 599, default: 200 }),
+      jsonField: str('A field of the JSON answer that must equal `equals`, e.g. "status" or "model.state".', {
+        optional: true,
+      }),
+      equals: json('The value `jsonField` must have.', { scalar: true, optional: true }),
+    },
+    { optional: true },
+  );
+
+/**
+ * How greenlight talks to a model server. No defaults here: what is not written comes from the
+ * spec-level section, then from the protocol (resolved in parse.ts, see server.ts).
+ */
+const server = (doc: string): Field =>
+  obj(
+    doc,
+    {
+      protocol: str('How requests and answers look; default "greenlight".', {
+        enum: PROTOCOLS,
+        optional: true,
+      }),
+      modelName: str('OIP v2, TF Serving, KServe v1: the model\'s name in URLs; default "model".', {
+        optional: true,
+      }),
+      health: probe("Alive check; default the protocol's (greenlight /health, OIP /v2/health/live, …)."),
+      readiness: probe(
+        "Ready-for-traffic check; default the protocol's (greenlight /ready, OIP /v2/health/ready, …).",
+      ),
+      request: obj(
+        'http-json (or an override): where a sample is sent.',
+        {
+          method: str('HTTP method.', { enum: ['POST', 'PUT'], default: 'POST' }),
+          path: str('Path the sample is sent to, e.g. "/v1/predict".', { pattern: URL_PATH }),
+          template: json(
+            'JSON body with the string "$input" where the sample\'s input goes; absent: the input is the body.',
+            {
+              optional: true,
+            },
+          ),
+        },
+        { optional: true },
+      ),
+      response: obj(
+        'http-json (or an override): where the prediction is in the answer, as paths like "predictions[0].label".',
+        {
+          label: str('Path to the predicted label.', { optional: true }),
+          score: str("Path to the predicted label's probability.", { optional: true }),
+          probabilities: str('Path to a vector (or a mapping of class to probability).', { optional: true }),
+          classes: list(
+            'Names of the vector\'s entries (default "0", "1", …); the label is the argmax.',
+            str('class'),
+            {
+              optional: true,
+            },
+          ),
+          value: str('Path to a regression output (a number).', { optional: true }),
+        },
+        { optional: true },
+      ),
+    },
+    { optional: true },
+  );
+
+const output = obj('What one prediction is, so the gates compare like with like (the same for both slots).', {
+  kind: str('label (classification), probabilities (a vector per prediction) or regression (a number).', {
+    enum: ['label', 'probabilities', 'regression'],
+    default: DEFAULT_OUTPUT.kind,
+  }),
+  probabilityTolerance: num('probabilities: vectors whose total-variation distance is within this agree.', {
+    min: 0,
+    max: 1,
+    default: DEFAULT_OUTPUT.probabilityTolerance,
+  }),
+  absTolerance: num('regression: abs(a - b) <= absTolerance + relTolerance x abs(a) agrees.', {
+    min: 0,
+    default: DEFAULT_OUTPUT.absTolerance,
+  }),
+  relTolerance: num('regression: the relative part of the tolerance.', {
+    min: 0,
+    default: DEFAULT_OUTPUT.relTolerance,
+  }),
+});
 
 const color = (which: string): Field =>
   obj(
@@ -36,13 +129,31 @@ const color = (which: string): Field =>
       enabled: bool('Seed: "only deploy green if true". A disabled slot is never rolled out.', {
         default: true,
       }),
+      command: list(
+        'Local platform: run your own server, one process per replica; "{port}" and "{version}" are substituted.',
+        str('argument', { pattern: NOT_BLANK }),
+        { optional: true, minItems: 1 },
+      ),
+      env: map(
+        "Environment for `command` (local) or the container (kubernetes), over greenlight's own.",
+        str('value'),
+        {
+          optional: true,
+        },
+      ),
+      cwd: path('Local platform: working directory of `command` (relative to the spec file).', {
+        optional: true,
+      }),
+      args: list('Kubernetes platform: container arguments.', str('argument'), { optional: true }),
+      server: server("How greenlight talks to this slot's server; overrides spec.server key by key."),
     },
     { required: true },
   );
 
 const forDuration = (doc: string, seconds: number) => duration(doc, { default: seconds, as: 'forSeconds' });
 
-const validation = obj('Checks a candidate must pass before any user request reaches it.', {
+/** spec.validation: also what `greenlight validate` checks its thresholds against (validation-problems.ts). */
+export const VALIDATION = obj('Checks a candidate must pass before any user request reaches it.', {
   enabled: bool('Run validation at all (off = switch on readiness alone).', { default: V.enabled }),
   gates: list('Gates to run (default: all seven).', str('gate', { enum: GATES }), {
     default: GATES,
@@ -59,9 +170,12 @@ const validation = obj('Checks a candidate must pass before any user request rea
     min: 1,
     default: V.shadowTrafficSampleSize,
   }),
+  // 1 can never be reached by a Wilson lower bound and 0 passes anything: neither is a test.
   agreementThreshold: num('Seed: 0.95. The Wilson lower bound of agreement must reach it.', {
     min: 0,
     max: 1,
+    exclusiveMin: true,
+    exclusiveMax: true,
     default: V.agreementThreshold,
   }),
   scoreTolerance: num('Scores this close count as agreement when labels differ (seed: 0.05).', {
@@ -71,9 +185,12 @@ const validation = obj('Checks a candidate must pass before any user request rea
   }),
   maxDriftScore: num('Seed: 0.15. Default Wasserstein threshold on scores.', {
     min: 0,
+    max: 1,
+    exclusiveMin: true,
     default: V.maxDriftScore,
   }),
   healthCheckWaitSeconds: duration('Seed: 30. Wait between health check attempts.', {
+    positive: true,
     default: V.healthCheckWaitSeconds,
   }),
   healthCheckRetries: int('Seed: 5.', { min: 1, default: V.healthCheckRetries }),
@@ -81,16 +198,20 @@ const validation = obj('Checks a candidate must pass before any user request rea
     p50Ms: num('P50 SLA in ms.', { min: 0, exclusiveMin: true, optional: true }),
     p95Ms: num('P95 SLA in ms.', { min: 0, exclusiveMin: true, optional: true }),
     p99Ms: num('P99 SLA in ms.', { min: 0, exclusiveMin: true, optional: true }),
+    // Below 1 a candidate as fast as the active color fails about half the time: no regression test.
     maxRegressionRatio: num('Candidate P95 <= ratio x active P95 (seed alert: 1.2).', {
-      min: 0,
-      exclusiveMin: true,
+      min: 1,
       default: V.latency.maxRegressionRatio,
     }),
     concurrency: int('Concurrent requests during the latency gate.', {
       min: 1,
+      max: 1024,
       default: V.latency.concurrency,
     }),
-    durationSeconds: duration('Load duration per color.', { default: V.latency.durationSeconds }),
+    durationSeconds: duration('Load duration per color.', {
+      positive: true,
+      default: V.latency.durationSeconds,
+    }),
     warmupRequests: int('Requests sent first and not measured.', {
       min: 0,
       default: V.latency.warmupRequests,
@@ -107,21 +228,33 @@ const validation = obj('Checks a candidate must pass before any user request rea
     ),
     psiThreshold: num('PSI above this fails (0.1 moderate, 0.25 significant).', {
       min: 0,
+      exclusiveMin: true,
       default: V.distribution.psiThreshold,
     }),
-    ksPValue: num('KS fails when p is below this.', { min: 0, max: 1, default: V.distribution.ksPValue }),
+    ksPValue: num('KS fails when p is below this.', {
+      min: 0,
+      max: 1,
+      exclusiveMin: true,
+      exclusiveMax: true,
+      default: V.distribution.ksPValue,
+    }),
     chi2PValue: num('Chi-square on labels fails when p is below this.', {
       min: 0,
       max: 1,
+      exclusiveMin: true,
+      exclusiveMax: true,
       default: V.distribution.chi2PValue,
     }),
     jsThreshold: num('Jensen-Shannon distance (base 2) threshold.', {
       min: 0,
       max: 1,
+      exclusiveMin: true,
       default: V.distribution.jsThreshold,
     }),
     wassersteinThreshold: num('Wasserstein distance threshold; default maxDriftScore.', {
       min: 0,
+      max: 1,
+      exclusiveMin: true,
       optional: true,
     }),
     bins: int('Histogram bins on scores in [0,1].', { min: 2, max: 1000, default: V.distribution.bins }),
@@ -157,8 +290,7 @@ const validation = obj('Checks a candidate must pass before any user request rea
       optional: true,
     }),
     maxRatioToBlue: num("Candidate may use at most ratio x the active color's RSS and CPU.", {
-      min: 0,
-      exclusiveMin: true,
+      min: 1,
       default: V.resources.maxRatioToBlue,
     }),
   }),
@@ -170,7 +302,7 @@ const validation = obj('Checks a candidate must pass before any user request rea
     min: 0,
     default: V.maxDisagreementExamples,
   }),
-  timeoutSeconds: duration('Deadline for collecting pairs.', { default: V.timeoutSeconds }),
+  timeoutSeconds: duration('Deadline for collecting pairs.', { positive: true, default: V.timeoutSeconds }),
 });
 
 const spec = obj(
@@ -190,12 +322,14 @@ const spec = obj(
     }),
     blue: color('blue'),
     green: color('green'),
+    server: server("How greenlight talks to both slots' servers (protocol, probes, request, response)."),
+    output,
     readyTimeoutSeconds: duration('Time a deployed slot has to become ready (seed: 300).', { default: 300 }),
     warmupRequests: int('Warm-up requests sent to each new replica before validation.', {
       min: 0,
       default: 20,
     }),
-    validation,
+    validation: VALIDATION,
     autoSwitch: obj('Switching once validation passes (seed section).', {
       enabled: bool('Switch without an operator (off = wait for `greenlight promote`).', { default: true }),
       switchAfterValidationPasses: bool('Seed: switch only after validation passed.', { default: true }),

@@ -10,6 +10,7 @@ function* nodes(s: Schema, path = '$'): Generator<[string, Schema]> {
   yield [path, s];
   for (const [k, child] of Object.entries(s.properties ?? {})) yield* nodes(child as Schema, `${path}.${k}`);
   if (s.items) yield* nodes(s.items, `${path}[]`);
+  if (typeof s.additionalProperties === 'object') yield* nodes(s.additionalProperties, `${path}{}`);
   for (const [i, alt] of (s.anyOf ?? []).entries()) yield* nodes(alt, `${path}|${i}`);
 }
 
@@ -29,8 +30,8 @@ describe('specToJsonSchema', () => {
     expect(spec.properties.blue.required).toEqual(['modelVersion']);
     expect(spec.properties.validation.properties.agreementThreshold).toMatchObject({
       type: 'number',
-      minimum: 0,
-      maximum: 1,
+      exclusiveMinimum: 0,
+      exclusiveMaximum: 1,
       default: 0.95,
     });
     expect(spec.properties.blue.properties.replicas).toMatchObject({
@@ -46,6 +47,9 @@ describe('specToJsonSchema', () => {
     for (const [path, node] of nodes(schema)) {
       if (node.type !== 'object') continue;
       if (path === '$.metadata' || path === '$.status') expect(node.additionalProperties).toBeUndefined();
+      // A map (env) is open by design, but every value is typed.
+      else if (node.properties === undefined && typeof node.additionalProperties === 'object')
+        expect(node.additionalProperties.type, path).toBe('string');
       else expect(node.additionalProperties, path).toBe(false);
     }
   });
@@ -58,9 +62,16 @@ describe('specToJsonSchema', () => {
     for (const [path, node] of nodes(crd)) {
       // Structural: every node has a type, except int-or-string and the branches under it.
       if (!path.includes('|')) {
-        expect(node.type !== undefined || node['x-kubernetes-int-or-string'] === true, path).toBe(true);
+        const untypedOk =
+          node['x-kubernetes-int-or-string'] === true ||
+          node['x-kubernetes-preserve-unknown-fields'] === true;
+        expect(node.type !== undefined || untypedOk, path).toBe(true);
       }
-      expect(node.additionalProperties, path).toBeUndefined();
+      // Structural schemas refuse additionalProperties: false, and a typed one beside properties.
+      if (node.additionalProperties !== undefined) {
+        expect(node.properties, path).toBeUndefined();
+        expect(node.additionalProperties.type, path).toBe('string');
+      }
       expect(node.default, path).toBeUndefined();
     }
     const window = crd.properties.spec.properties.observation.properties.window;
@@ -71,11 +82,27 @@ describe('specToJsonSchema', () => {
     expect(crd.properties.status['x-kubernetes-preserve-unknown-fields']).toBe(true);
     // OpenAPI 3.0 forms the API server requires: boolean exclusiveMinimum, list-type set, no uniqueItems.
     const v = crd.properties.spec.properties.validation.properties;
-    expect(v.latency.properties.maxRegressionRatio).toMatchObject({ minimum: 0, exclusiveMinimum: true });
+    expect(v.latency.properties.maxRegressionRatio).toMatchObject({ minimum: 1 });
+    expect(v.agreementThreshold).toMatchObject({
+      minimum: 0,
+      exclusiveMinimum: true,
+      maximum: 1,
+      exclusiveMaximum: true,
+    });
+    const slot = crd.properties.spec.properties.blue.properties;
+    expect(slot.env).toEqual({
+      description: expect.any(String),
+      type: 'object',
+      additionalProperties: { description: 'value', type: 'string' },
+    });
+    expect(slot.server.properties.request.properties.template).toEqual({
+      description: expect.any(String),
+      'x-kubernetes-preserve-unknown-fields': true,
+    });
     expect(v.gates).toMatchObject({ 'x-kubernetes-list-type': 'set' });
     for (const [path, node] of nodes(crd)) expect(node.uniqueItems, path).toBeUndefined();
     expect(
-      schema.properties.spec.properties.validation.properties.latency.properties.maxRegressionRatio,
+      schema.properties.spec.properties.validation.properties.distribution.properties.psiThreshold,
     ).toMatchObject({
       exclusiveMinimum: 0,
     });

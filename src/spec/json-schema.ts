@@ -63,12 +63,13 @@ function typeOf(f: Field, crd: boolean): Schema {
           'x-kubernetes-int-or-string': true,
           anyOf: [{ type: 'integer' }, { type: 'string' }],
           minimum: 0,
+          ...(f.positive && { exclusiveMinimum: true }),
           pattern: DURATION_PATTERN,
         };
       }
       return {
         anyOf: [
-          { type: 'number', minimum: 0 },
+          f.positive ? { type: 'number', exclusiveMinimum: 0 } : { type: 'number', minimum: 0 },
           { type: 'string', pattern: DURATION_PATTERN },
         ],
       };
@@ -82,6 +83,12 @@ function typeOf(f: Field, crd: boolean): Schema {
         // The API server refuses uniqueItems (quadratic); list-type set is its way of saying it.
         ...(f.unique && (crd ? { 'x-kubernetes-list-type': 'set' } : { uniqueItems: true })),
       };
+    case 'map':
+      // Structural schemas allow a typed additionalProperties (only `false` is refused).
+      return { type: 'object', additionalProperties: toSchema(f.values, crd) };
+    case 'json':
+      if (crd) return { 'x-kubernetes-preserve-unknown-fields': true };
+      return f.scalar ? { type: ['string', 'number', 'boolean'] } : {};
     case 'object':
       return {};
   }
@@ -95,7 +102,11 @@ function bounds(f: NumberField, crd: boolean): Schema {
     else if (crd) Object.assign(out, { minimum: f.min, exclusiveMinimum: true });
     else out.exclusiveMinimum = f.min;
   }
-  if (f.max !== undefined) out.maximum = f.max;
+  if (f.max !== undefined) {
+    if (!f.exclusiveMax) out.maximum = f.max;
+    else if (crd) Object.assign(out, { maximum: f.max, exclusiveMaximum: true });
+    else out.exclusiveMaximum = f.max;
+  }
   return out;
 }
 

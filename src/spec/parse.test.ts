@@ -300,7 +300,7 @@ spec:
       },
       {
         path: 'spec.validation.agreementThreshold',
-        expected: 'a number between 0 and 1',
+        expected: 'a number between 0 and 1, both excluded',
         found: 'string "high" (line 16)',
       },
       {
@@ -364,7 +364,8 @@ spec:
     expect(problemsOf(noModel)).toEqual([
       {
         path: 'spec.green.model',
-        expected: 'a file path: the local platform serves an ONNX file (kubernetes specs set image instead)',
+        expected:
+          'a file path (an ONNX file greenlight serves) or spec.green.command (your own server); kubernetes specs set image instead',
         found: 'nothing (in spec.green at line 9)',
       },
     ]);

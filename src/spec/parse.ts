@@ -2,13 +2,17 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } fro
 import { InvalidDocumentError } from '../errors.js';
 import { type CheckContext, checkField, type Problem, pathText, type Segment } from './check.js';
 import { DOCUMENT } from './fields.js';
+import { resolveServer, type WrittenServer } from './resolve-server.js';
 import { checkRules, inferPlatform, type Platform } from './rules.js';
+import { DEFAULT_OUTPUT } from './server.js';
 import { COLORS, type DeploymentSpec, type ValidationSpec } from './types.js';
 
 /** The document after field checks, before the defaults that depend on other fields. */
 type CheckedSpec = Omit<DeploymentSpec, 'apiVersion' | 'kind' | 'name' | 'namespace' | 'serviceName'> & {
   namespace?: string;
   serviceName?: string;
+  /** Both slots' server section as written; each slot's own resolves over it. */
+  server?: WrittenServer;
 };
 interface CheckedDocument {
   apiVersion: string;
@@ -69,11 +73,21 @@ function checkDocument(
   // Rules across fields run even when some fields failed, so one run reports everything; a
   // rule adds nothing at a path that already has a problem (a bad `model` is not also "missing").
   if (checked?.spec?.blue && checked.spec.green && checked.metadata) {
+    const written = {
+      spec: checked.spec.server,
+      blue: checked.spec.blue.server,
+      green: checked.spec.green.server,
+    };
     spec = assemble(checked);
     const ruleProblems: Problem[] = [];
-    checkRules(spec, inferPlatform(spec, opts.platform ?? checked.spec.platform), ruleProblems);
+    checkRules(spec, inferPlatform(spec, opts.platform ?? checked.spec.platform), ruleProblems, written);
+    // Also once per path: two slots that inherit one spec.server section share its problem.
     const taken = new Set(ctx.problems.map((p) => pathText(p.at)));
-    ctx.problems.push(...ruleProblems.filter((p) => !taken.has(pathText(p.at))));
+    for (const p of ruleProblems) {
+      if ([p.at, ...(p.about ?? [])].some((at) => taken.has(pathText(at)))) continue;
+      taken.add(pathText(p.at));
+      ctx.problems.push({ at: p.at, expected: p.expected, found: p.found });
+    }
   }
   if (ctx.problems.length > 0 || !spec) {
     // In document order, so the list reads top to bottom alongside the file.
@@ -90,7 +104,11 @@ function checkDocument(
 function assemble(doc: CheckedDocument): DeploymentSpec {
   const s = doc.spec;
   const name: string = doc.metadata.name;
-  for (const c of COLORS) s[c].deploymentName ??= `${name}-${c}`;
+  for (const c of COLORS) {
+    s[c].deploymentName ??= `${name}-${c}`;
+    // Every parsed slot carries its whole server section, so nothing downstream merges again.
+    s[c].server = resolveServer(s[c].server, s.server);
+  }
   // A section that failed its own checks is absent here; the spec is then only used for the rules.
   const v = s.validation as ValidationSpec | undefined;
   if (v) v.source ??= v.samples !== undefined ? 'both' : 'shadow';
@@ -106,6 +124,7 @@ function assemble(doc: CheckedDocument): DeploymentSpec {
     green: s.green,
     readyTimeoutSeconds: s.readyTimeoutSeconds,
     warmupRequests: s.warmupRequests,
+    output: s.output ?? { ...DEFAULT_OUTPUT },
     validation: s.validation,
     autoSwitch: s.autoSwitch,
     observation: s.observation,

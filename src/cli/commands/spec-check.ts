@@ -29,6 +29,8 @@ export async function run(argv: string[]): Promise<number> {
       ['spec.green.model', spec.green.model],
       ['spec.blue.modelCard', spec.blue.modelCard],
       ['spec.green.modelCard', spec.green.modelCard],
+      ['spec.blue.cwd', spec.blue.cwd],
+      ['spec.green.cwd', spec.green.cwd],
       ['spec.validation.samples', spec.validation.samples],
     ]);
     if (values.json) {
@@ -38,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const c of ['blue', 'green'] as const) {
         const s = spec[c];
         console.log(
-          `  ${c.padEnd(5)} ${s.modelVersion} × ${s.replicas}  ${s.model ?? s.image ?? ''}${s.enabled ? '' : '  (disabled)'}`,
+          `  ${c.padEnd(5)} ${s.modelVersion} × ${s.replicas}  ${s.model ?? s.command?.join(' ') ?? s.image ?? ''}${s.enabled ? '' : '  (disabled)'}`,
         );
       }
       for (const w of warnings) console.log(`  warning: ${w}`);

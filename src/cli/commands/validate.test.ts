@@ -90,7 +90,7 @@ describe('greenlight validate', () => {
     [
       'a bad threshold',
       async () => ['--green', green.url, '--threshold', '2'],
-      /bad threshold: validation.agreementThreshold/,
+      /bad threshold: --threshold: expected a number between 0 and 1, both excluded, found number 2/,
     ],
     ['a missing flag', async () => ['--samples', samples], /--green URL is required/],
   ])('exit 2 with one line for %s', async (_, extra, message) => {

@@ -45,6 +45,13 @@ function oneLine(err: InvalidDocumentError, what: string): GreenlightError {
 
 type Values = ReturnType<typeof parseFlags>['values'];
 
+/** The flags that set a spec field, so a bad value is reported as the flag the user typed. */
+const FLAG_OF: Record<string, 'threshold' | 'sample-size' | 'latency-seconds'> = {
+  'spec.validation.agreementThreshold': 'threshold',
+  'spec.validation.shadowTrafficSampleSize': 'sample-size',
+  'spec.validation.latency.durationSeconds': 'latency-seconds',
+};
+
 function parseFlags(argv: string[]) {
   return parseArgs(
     argv,
@@ -116,8 +123,12 @@ async function resolveSpec(
   spec.agreementThreshold = numberFlag('threshold', values.threshold) ?? spec.agreementThreshold;
   spec.latency.durationSeconds =
     numberFlag('latency-seconds', values['latency-seconds']) ?? spec.latency.durationSeconds;
-  const { validationSpecProblems } = await import('../../validation/check-spec.js');
-  const problems = validationSpecProblems(spec);
+  // The spec parser's own field description judges the flags too: one set of rules for a value.
+  const { validationProblems } = await import('../../spec/validation-problems.js');
+  const problems = validationProblems(spec).map((p) => {
+    const flag = FLAG_OF[p.path];
+    return flag && values[flag] !== undefined ? { ...p, path: `--${flag}` } : p;
+  });
   if (problems.length > 0)
     throw oneLine(new InvalidDocumentError('validation thresholds', problems), 'bad threshold');
   return { spec, card, version };
