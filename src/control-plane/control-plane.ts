@@ -6,7 +6,7 @@ import { dbPath } from '../store/data-dir.js';
 import { openStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { type ApiDeps, createApiHandler } from './api.js';
-import { type DataPlane, ensureDataPlane, superviseDataPlane } from './data-plane.js';
+import { type DataPlane, ensureDataPlane, type InitialBackends, superviseDataPlane } from './data-plane.js';
 import { type AdminTokens, resolveAdminTokens } from './tokens.js';
 
 /** What a running controller loop gives back: a way to stop it. */
@@ -38,9 +38,7 @@ export interface ControlPlaneOptions {
   startController?: (ctx: ControlPlaneContext) => RunningController | Promise<RunningController>;
   /** Passed to ensureDataPlane: how to run the router, and the backends a new router starts with. */
   routerCommand?: (routeArgs: string[]) => { command: string; args: string[] };
-  initialBackends?: (
-    store: Store,
-  ) => Promise<{ blue: string[]; green: string[]; active?: 'blue' | 'green'; generation?: number }>;
+  initialBackends?: (store: Store) => Promise<InitialBackends>;
   metrics?: () => Promise<string> | string;
   /** Serves non-API GET paths (the dashboard); see ApiDeps.fallback. */
   fallback?: ApiDeps['fallback'];

@@ -27,12 +27,21 @@ export interface DataPlaneOptions {
   trafficPort: number;
   adminPort: number;
   /** Backends and active color to start a new router with (what the platform runs now). */
-  initial?: () => Promise<{ blue: string[]; green: string[]; active?: Color; generation?: number }>;
+  initial?: () => Promise<InitialBackends>;
   /** How to run the router with `route` flags; default `node bin/greenlight.js route ...`. */
   routerCommand?: (routeArgs: string[]) => { command: string; args: string[] };
   /** How long to wait for a new router's admin API. */
   startTimeoutMs?: number;
   log?: (line: string) => void;
+}
+
+/** What a new router starts with: what the platform runs now, and the health path of each slot's server. */
+export interface InitialBackends {
+  blue: string[];
+  green: string[];
+  active?: Color;
+  generation?: number;
+  healthPaths?: Partial<Record<Color, string>>;
 }
 
 /** The running data plane's router, started or adopted. */
@@ -94,6 +103,11 @@ export async function ensureDataPlane(opts: DataPlaneOptions): Promise<DataPlane
   if (initial.active) args.push('--active', initial.active);
   // A router that replaces a dead one continues the generation count the audit log knows.
   if (initial.generation) args.push('--generation', String(initial.generation));
+  // The router checks each slot on its own server's readiness path, never an assumed /ready.
+  for (const c of ['blue', 'green'] as const) {
+    const path = initial.healthPaths?.[c];
+    if (path) args.push(`--${c}-health-path`, path);
+  }
   const { command, args: argv } = (opts.routerCommand ?? defaultRouterCommand)(args);
   mkdirSync(join(opts.dataDir, 'logs'), { recursive: true });
   const logFile = join(opts.dataDir, 'logs', 'router.log');

@@ -11,6 +11,7 @@ import type { SignalSource } from '../metrics/types.js';
 import { createLocalPlatform } from '../platform/local/local-platform.js';
 import type { Platform } from '../platform/types.js';
 import { RouterAdminClient } from '../router/admin-client.js';
+import { serverOf } from '../spec/server.js';
 import { COLORS } from '../spec/types.js';
 import type { Store } from '../store/types.js';
 import { readSamples } from '../validation/pairs/samples-file.js';
@@ -63,6 +64,7 @@ async function currentBackends(store: Store, platform: Platform) {
   return {
     blue: await urls('blue'),
     green: await urls('green'),
+    healthPaths: { blue: serverOf(d.spec.blue).readiness.path, green: serverOf(d.spec.green).readiness.path },
     generation: d.generation,
     ...(d.activeColor ? { active: d.activeColor } : {}),
   };

@@ -1,5 +1,6 @@
 import type { Platform } from '../platform/types.js';
 import type { RouterControl } from '../router/types.js';
+import { serverOf } from '../spec/server.js';
 import type { Store } from '../store/types.js';
 
 export interface ReplicaKeeperOptions {
@@ -35,6 +36,7 @@ export function keepReplicas(opts: ReplicaKeeperOptions): () => Promise<void> {
       await router.setBackends(
         color,
         next.replicas.map((r) => r.url),
+        serverOf(want).readiness.path,
       );
     }
   }

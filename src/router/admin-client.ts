@@ -33,8 +33,8 @@ export class RouterAdminClient implements RouterControl {
     return this.call('POST', '/rollback', {});
   }
 
-  async setBackends(color: Color, urls: string[]): Promise<void> {
-    await this.call('PUT', '/backends', { color, urls });
+  async setBackends(color: Color, urls: string[], healthPath?: string): Promise<void> {
+    await this.call('PUT', '/backends', { color, urls, ...(healthPath !== undefined ? { healthPath } : {}) });
   }
 
   async setShadow(config: ShadowConfig): Promise<void> {

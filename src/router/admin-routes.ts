@@ -60,7 +60,7 @@ const ROUTES: Record<string, Handler> = {
     r.shadowPairs(intParam(q, 'since', 0), Math.min(10_000, intParam(q, 'limit', 1000))),
   'PUT /backends': async (r, body) => {
     const c = color(field(body, 'color'));
-    await r.setBackends(c, field(body, 'urls') as string[]);
+    await r.setBackends(c, field(body, 'urls') as string[], field(body, 'healthPath') as string | undefined);
     return { color: c, backends: (await r.state()).colors[c].backends };
   },
   'GET /drain': async (r, _b, q) => {

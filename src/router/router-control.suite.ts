@@ -95,6 +95,30 @@ export function routerControlSuite(
       });
     });
 
+    it('checks each color on its own health path, set with its backends', async () => {
+      // A user's server: /ready is not its path (it answers 503 there); /own/ready is.
+      const own = await startUpstream('green', 'v2', (req, res) => {
+        res.statusCode = req.url === '/own/ready' ? 200 : 503;
+        res.end('{}');
+      });
+      try {
+        h = await make({ ...base(), green: [] });
+        await h.control.setBackends('green', [own.url], '/ready');
+        await expect(h.control.switchTo('green')).rejects.toMatchObject({
+          code: 'GL_ROUTER_UNHEALTHY_TARGET',
+        });
+        await h.control.setBackends('green', [own.url], '/own/ready');
+        await h.control.switchTo('green');
+        expect((await send(h.router.url)).headers['x-greenlight-color']).toBe('green');
+        expect(own.seen.some((r) => r.url === '/own/ready')).toBe(true);
+        await expect(h.control.setBackends('blue', [blue.url], 'ready now')).rejects.toMatchObject({
+          code: 'GL_ROUTER_BAD_REQUEST',
+        });
+      } finally {
+        await own.close();
+      }
+    });
+
     it('sets and clears weights, and a switch clears them', async () => {
       h = await make(base());
       await h.control.setWeights({ blue: 90, green: 10 });

@@ -13,7 +13,7 @@ import { StickySessions, sessionIdOf } from './sticky-sessions.js';
 import { SwitchState } from './switch-state.js';
 import { TrafficPolicy } from './traffic-policy.js';
 import type { RouterControl, RouterState, ShadowConfig, ShadowPair, SwitchResult } from './types.js';
-import { validateShadow, validateUrls, validateWeights } from './validate.js';
+import { validateHealthPath, validateShadow, validateUrls, validateWeights } from './validate.js';
 
 export interface RouterOptions {
   blue: string[];
@@ -25,6 +25,8 @@ export interface RouterOptions {
   active?: Color;
   generation?: number;
   healthCheck?: Partial<HealthCheckOptions>;
+  /** Per-color health check paths over `healthCheck.path` (each slot's server has its own readiness path). */
+  healthPaths?: Partial<Record<Color, string>>;
   limits?: Partial<DataPlaneLimits>;
   /** `bufferSize` pairs (default 10,000) and `bufferBytes` bytes (default 32 MiB) at most are kept. */
   shadow?: Partial<ShadowLimits> & { bufferSize?: number; bufferBytes?: number; config?: ShadowConfig };
@@ -80,6 +82,12 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     timeoutMs: 1000,
     ...opts.healthCheck,
   };
+  const healthPaths: Record<Color, string> = {
+    blue: validateHealthPath(opts.healthPaths?.blue ?? health.path),
+    green: validateHealthPath(opts.healthPaths?.green ?? health.path),
+  };
+  const checkColor = (c: Color, backends = pools[c].backends) =>
+    checkAll(backends, { ...health, path: healthPaths[c] }, now);
   const backendOptions = {
     maxIdle: opts.maxIdlePerBackend ?? 256,
     maxFailures: opts.maxFailures ?? 3,
@@ -156,7 +164,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     if (checking) return;
     checking = true;
     try {
-      await checkAll([...pools.blue.backends, ...pools.green.backends], health, now);
+      await Promise.all([checkColor('blue'), checkColor('green')]);
       refreshServable();
     } finally {
       checking = false;
@@ -182,7 +190,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
       throw new RouterError('GL_ROUTER_UNHEALTHY_TARGET', `cannot switch to ${to}: it has no backends`);
     }
     if (pool.hasProvenHealthy()) return;
-    await checkAll(pool.backends, health, now);
+    await checkColor(to);
     refreshServable();
     if (!pool.hasProvenHealthy()) {
       throw new RouterError('GL_ROUTER_UNHEALTHY_TARGET', `cannot switch to ${to}: no healthy backend`);
@@ -231,10 +239,11 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     rollback() {
       return doSwitch(policy.previous, true);
     },
-    async setBackends(color, urls) {
+    async setBackends(color, urls, healthPath) {
       if (color !== 'blue' && color !== 'green')
         throw new RouterError('GL_ROUTER_BAD_REQUEST', 'color must be blue or green');
       const valid = validateUrls(urls, color);
+      if (healthPath !== undefined) healthPaths[color] = validateHealthPath(healthPath);
       if (color === policy.active && valid.length === 0) {
         throw new RouterError(
           'GL_ROUTER_UNHEALTHY_TARGET',
@@ -243,7 +252,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
       }
       pools[color].setUrls(valid);
       refreshServable();
-      if (health.intervalMs > 0) void checkAll(pools[color].backends, health, now).then(refreshServable);
+      if (health.intervalMs > 0) void checkColor(color).then(refreshServable);
     },
     async setShadow(config) {
       shadow.config = validateShadow(config);

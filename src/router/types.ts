@@ -54,7 +54,11 @@ export interface RouterControl {
   /** Refuses (throws GL_ROUTER_UNHEALTHY_TARGET) when `to` has no healthy backend. */
   switchTo(to: Color): Promise<SwitchResult>;
   rollback(): Promise<SwitchResult>;
-  setBackends(color: Color, urls: string[]): Promise<void>;
+  /**
+   * Replace `color`'s backends. `healthPath` is what the active health check GETs on them (the
+   * slot's readiness path: a user's server has its own); absent = keep the color's current one.
+   */
+  setBackends(color: Color, urls: string[], healthPath?: string): Promise<void>;
   setShadow(config: ShadowConfig): Promise<void>;
   setWeights(weights: Record<Color, number> | null): Promise<void>;
   /** Pairs with seq > since, oldest first. */

@@ -70,3 +70,14 @@ export function validateShadow(c: unknown): ShadowConfig {
   }
   return { enabled: o.enabled, sampleRate: rate };
 }
+
+/** A health check path: what goes after the host in a GET line, so "/" first and no spaces. */
+export function validateHealthPath(p: unknown): string {
+  if (typeof p !== 'string' || !/^\/[\x21-\x7e]*$/.test(p)) {
+    throw new RouterError(
+      'GL_ROUTER_BAD_REQUEST',
+      `healthPath: expected a path starting with "/" (no spaces), found ${JSON.stringify(p)}`,
+    );
+  }
+  return p;
+}

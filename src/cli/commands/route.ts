@@ -18,6 +18,8 @@ sets weights, shadow traffic and backends.
   --host H                listen address for both ports (default 127.0.0.1)
   --health-interval MS    active health check period, 0 = off (default 1000)
   --health-path PATH      health check path (default /ready)
+  --blue-health-path P    blue's health check path (default --health-path); also PUT /backends healthPath
+  --green-health-path P   green's health check path (default --health-path)
   --sticky-ttl MS         sticky sessions by x-greenlight-session / greenlight-session cookie (default off)
   --max-body BYTES        request body limit, 413 beyond (default 10485760)
   --upstream-timeout MS   504 after this long without an upstream byte (default 30000)`;
@@ -45,6 +47,8 @@ export async function run(argv: string[]): Promise<number> {
       host: { type: 'string' },
       'health-interval': { type: 'string' },
       'health-path': { type: 'string' },
+      'blue-health-path': { type: 'string' },
+      'green-health-path': { type: 'string' },
       'sticky-ttl': { type: 'string' },
       'max-body': { type: 'string' },
       'upstream-timeout': { type: 'string' },
@@ -78,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       intervalMs: intFlag('health-interval', values['health-interval'], 1000, 0, big),
       path: values['health-path'] ?? '/ready',
     },
+    healthPaths: { blue: values['blue-health-path'], green: values['green-health-path'] },
     stickyTtlMs: intFlag('sticky-ttl', values['sticky-ttl'], 0, 0, big),
     limits: {
       maxBodyBytes: intFlag('max-body', values['max-body'], 10 * 1024 * 1024, 0, big),

@@ -1,4 +1,5 @@
 import type { ColorState } from '../../platform/types.js';
+import { serverOf } from '../../spec/server.js';
 import type { Step } from './step.js';
 
 /** Platform error codes that mean "this candidate cannot run", not "try again". */
@@ -26,7 +27,8 @@ export const deployCandidate: Step = async ({ deps, rollout, spec }) => {
   }
   const urls = state.replicas.map((r) => r.url);
   // Registering backends sends no user traffic there: the router serves only the active color.
-  await deps.router.setBackends(color, urls);
+  // The router's health check asks each slot's own server where it says it is ready.
+  await deps.router.setBackends(color, urls, serverOf(spec[color]).readiness.path);
   const now = deps.clock.now();
   return {
     event: 'deployed',

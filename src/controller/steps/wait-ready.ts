@@ -1,3 +1,4 @@
+import { serverOf } from '../../spec/server.js';
 import type { Step } from './step.js';
 
 /** Wait for every candidate replica to answer /ready; past readyDeadline the candidate is rejected. */
@@ -9,7 +10,7 @@ export const waitReady: Step = async ({ deps, rollout, ctx, spec }) => {
     const urls = state.replicas.map((r) => r.url);
     // Replicas may have been replaced while starting; keep the router's list current.
     if (JSON.stringify(urls) !== JSON.stringify(ctx.candidateUrls))
-      await deps.router.setBackends(color, urls);
+      await deps.router.setBackends(color, urls, serverOf(spec[color]).readiness.path);
     return {
       event: 'ready',
       context: { candidateUrls: urls },

@@ -1,15 +1,23 @@
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GreenlightError } from '../../errors.js';
-import type { Color, ColorSpec } from '../../spec/types.js';
+import { protocolDefaults, serverOf } from '../../spec/server.js';
+import type { Color, ColorSpec, ProbeSpec } from '../../spec/types.js';
 import type { Store } from '../../store/types.js';
 import type { ColorState, Platform, Replica, ResourceUsage } from '../types.js';
 import { freePort } from './free-port.js';
+import { commandLine, launchPlan, type ServerCommand, spawnDetached } from './launch.js';
 import { logTail } from './log-tail.js';
-import { probe } from './probe.js';
-import { isAlive, readCmdline, readCpuSeconds, readRssBytes, stopProcess } from './proc.js';
+import { checkProbe, ruleText } from './probe.js';
+import {
+  groupPids,
+  isAlive,
+  readCmdline,
+  readCpuSeconds,
+  readRssBytes,
+  readStartTicks,
+  stopProcess,
+} from './proc.js';
 import { type ColorRecord, type ReplicaRecord, readColorRecord, writeColorRecord } from './replica-record.js';
 
 /** The repository's launcher; replicas run the same greenlight the control plane runs. */
@@ -21,8 +29,8 @@ export interface LocalPlatformOptions {
   store: Store;
   /** Replica logs go to `<dataDir>/logs/`. */
   dataDir: string;
-  /** How to start a model server with `serve` flags; default `node bin/greenlight.js serve ...`. */
-  serverCommand?: (serveArgs: string[]) => { command: string; args: string[] };
+  /** How to start greenlight's model server with `serve` flags; default `node bin/greenlight.js serve ...`. */
+  serverCommand?: ServerCommand;
   /** How long `deploy` waits for new replicas to become ready (or die) before returning. */
   readyWaitMs?: number;
   /** Extra environment for replicas. */
@@ -35,11 +43,19 @@ const defaultCommand = (serveArgs: string[]) => ({
   args: [GREENLIGHT_BIN, 'serve', ...serveArgs],
 });
 
+/** What the replicas run, as one string: a change in any part means new processes. */
+function runsOf(spec: ColorSpec): string {
+  return JSON.stringify([spec.model ?? null, spec.command ?? null, spec.env ?? null, spec.cwd ?? null]);
+}
+
+const GREENLIGHT_READY: ProbeSpec = protocolDefaults('greenlight').readiness;
+
 /**
- * The embedded platform: each replica is a detached `greenlight serve` process (own process group,
- * output to a log file) so users keep being served while the control plane is down. Pids and ports
- * live in the store's meta; a restarted control plane adopts live replicas instead of starting
- * duplicates.
+ * The embedded platform: each replica is a detached process — `greenlight serve` on the slot's
+ * model, or the slot's own `command` — in its own process group with output to a log file, so
+ * users keep being served while the control plane is down. Pids and ports live in the store's
+ * meta; a restarted control plane adopts live replicas instead of starting duplicates. Readiness
+ * is the slot's `server.readiness` rule.
  */
 export function createLocalPlatform(opts: LocalPlatformOptions): Platform {
   const { store } = opts;
@@ -49,11 +65,13 @@ export function createLocalPlatform(opts: LocalPlatformOptions): Platform {
   const log = opts.log ?? (() => {});
 
   /**
-   * A recorded replica is ours only if its pid is alive and still runs a server on its port (pids get
-   * reused). Just after the spawn the child may not have exec'd yet and still shows our command line.
+   * A recorded replica is ours only if its pid is alive and is still the process we started (pids
+   * get reused): the same start time, which holds for any command. Records from before start times
+   * were kept fall back to the port in the command line.
    */
   function owns(r: ReplicaRecord): boolean {
     if (!isAlive(r.pid)) return false;
+    if (r.startTicks !== undefined) return readStartTicks(r.pid) === r.startTicks;
     return readCmdline(r.pid).includes(String(r.port)) || Date.now() - r.startedAt < 5_000;
   }
 
@@ -61,33 +79,21 @@ export function createLocalPlatform(opts: LocalPlatformOptions): Platform {
     mkdirSync(logDir, { recursive: true });
     const port = await freePort();
     const logFile = join(logDir, `${deployment}-${id}.log`);
-    const fd = openSync(logFile, 'a');
-    writeSync(fd, `--- ${new Date().toISOString()} starting ${id} ${spec.modelVersion} on port ${port}\n`);
-    // No --name: both slots keep the default OIP model name, so the schema gate compares like with like.
-    const serveArgs = ['--model', spec.model!, '--version', spec.modelVersion, '--port', String(port)];
-    const { command: cmd, args } = command(serveArgs);
-    try {
-      const child = spawn(cmd, args, {
-        detached: true,
-        stdio: ['ignore', fd, fd],
-        env: { ...process.env, ...opts.env },
-      });
-      // Without a pid the spawn failed synchronously (ENOENT…): report it like a dead replica.
-      if (child.pid === undefined) throw new GreenlightError('GL_PLATFORM_SPAWN', `could not start ${cmd}`);
-      child.on('error', () => {});
-      child.unref();
-      log(`started ${deployment}/${id} (${spec.modelVersion}) pid ${child.pid} port ${port}`);
-      return {
-        id,
-        url: `http://127.0.0.1:${port}`,
-        port,
-        pid: child.pid,
-        startedAt: Date.now(),
-        log: logFile,
-      };
-    } finally {
-      closeSync(fd);
-    }
+    const plan = launchPlan(spec, port, command, { ...process.env, ...opts.env });
+    const pid = await spawnDetached(plan, logFile, `starting ${id} ${spec.modelVersion} on port ${port}`);
+    // Read at once: the start time is set at fork, so it is the child's even before it execs.
+    const startTicks = readStartTicks(pid);
+    log(`started ${deployment}/${id} (${spec.modelVersion}) pid ${pid} port ${port}`);
+    return {
+      id,
+      url: `http://127.0.0.1:${port}`,
+      port,
+      pid,
+      startedAt: Date.now(),
+      ...(startTicks !== undefined ? { startTicks } : {}),
+      log: logFile,
+      commandLine: commandLine(plan),
+    };
   }
 
   function nextId(color: Color, replicas: ReplicaRecord[]): string {
@@ -95,30 +101,36 @@ export function createLocalPlatform(opts: LocalPlatformOptions): Platform {
     for (let i = 0; ; i++) if (!used.has(`${color}-${i}`)) return `${color}-${i}`;
   }
 
-  async function waitSettled(replicas: ReplicaRecord[]): Promise<void> {
+  async function waitSettled(replicas: ReplicaRecord[], rule: ProbeSpec): Promise<void> {
     const until = Date.now() + readyWaitMs;
     for (const r of replicas) {
       while (Date.now() < until && owns(r)) {
-        if ((await probe(`${r.url}/ready`, 1_000))?.status === 200) break;
+        if ((await checkProbe(r.url, rule)).ok) break;
         await new Promise((res) => setTimeout(res, 100));
       }
     }
   }
 
   async function deploy(deployment: string, color: Color, spec: ColorSpec): Promise<ColorState> {
-    if (!spec.model) {
-      throw new GreenlightError('GL_PLATFORM_SPEC', `${color}.model is required on the local platform`);
-    }
     let rec = readColorRecord(store, deployment, color);
-    if (rec && (rec.modelVersion !== spec.modelVersion || rec.model !== spec.model)) {
+    const runs = runsOf(spec);
+    // Records from before `runs` was kept compare by model file alone.
+    const same =
+      rec &&
+      rec.modelVersion === spec.modelVersion &&
+      (rec.runs ?? runsOf({ ...spec, model: rec.model })) === runs;
+    if (rec && !same) {
       await teardown(deployment, color, 10);
       rec = undefined;
     }
     const live = (rec?.replicas ?? []).filter(owns);
+    const readiness = serverOf(spec).readiness;
     const next: ColorRecord = {
       deploymentName: spec.deploymentName,
       modelVersion: spec.modelVersion,
-      model: spec.model,
+      model: spec.model ?? spec.command?.join(' ') ?? '',
+      runs,
+      readiness,
       replicas: live,
     };
     for (const extra of live.splice(spec.replicas)) await stopProcess(extra.pid, 10_000);
@@ -131,13 +143,13 @@ export function createLocalPlatform(opts: LocalPlatformOptions): Platform {
       // Persist each pid at once: a control plane killed between two spawns must not orphan the first.
       writeColorRecord(store, deployment, color, next);
     }
-    await waitSettled(started);
+    await waitSettled(started, readiness);
     return status(deployment, color);
   }
 
-  /** The last lines a dead replica wrote: usually why it could not start (bad model file…). */
+  /** The command and the last lines a dead replica wrote: usually why it could not start. */
   function deathNote(r: ReplicaRecord): string {
-    return `${r.id} exited: ${logTail(r.log)}`;
+    return `${r.id} exited${r.commandLine ? ` (${r.commandLine})` : ''}: ${logTail(r.log)}`;
   }
 
   async function status(deployment: string, color: Color): Promise<ColorState> {
@@ -152,12 +164,14 @@ export function createLocalPlatform(opts: LocalPlatformOptions): Platform {
         continue;
       }
       replicas.push({ id: r.id, url: r.url, pid: r.pid });
-      const res = await probe(`${r.url}/ready`, 1_000);
-      const version = res?.headers['x-model-version'];
-      if (res?.status === 200 && (version === undefined || version === rec.modelVersion)) ready++;
-      else if (res && version !== undefined && version !== rec.modelVersion) {
+      const rule = rec.readiness ?? GREENLIGHT_READY;
+      const verdict = await checkProbe(r.url, rule);
+      // Servers that say their version (greenlight's x-model-version) must say the deployed one.
+      const version = verdict.headers?.['x-model-version'];
+      if (version !== undefined && version !== rec.modelVersion) {
         problems.push(`${r.id} answers as version ${String(version)}, expected ${rec.modelVersion}`);
-      }
+      } else if (verdict.ok) ready++;
+      else problems.push(`${r.id} not ready: ${ruleText(rule)}; ${verdict.answer}`);
     }
     return {
       color,
@@ -182,7 +196,10 @@ export function createLocalPlatform(opts: LocalPlatformOptions): Platform {
   }
 
   async function resources(deployment: string, color: Color, sampleMs: number): Promise<ResourceUsage> {
-    const pids = (readColorRecord(store, deployment, color)?.replicas ?? []).filter(owns).map((r) => r.pid);
+    // The whole process group of each replica: servers that fork workers use them to serve.
+    const pids = (readColorRecord(store, deployment, color)?.replicas ?? [])
+      .filter(owns)
+      .flatMap((r) => groupPids(r.pid));
     const cpu = () => pids.reduce((s, p) => s + readCpuSeconds(p), 0);
     const before = cpu();
     const t0 = Date.now();

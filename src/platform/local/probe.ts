@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { readPath } from '../../spec/json-path.js';
+import type { ProbeSpec } from '../../spec/types.js';
 
 export interface ProbeResult {
   status: number;
@@ -25,4 +27,42 @@ export function probe(url: string, timeoutMs = 1_000): Promise<ProbeResult | und
     req.on('error', () => resolve(undefined));
     req.end();
   });
+}
+
+/** One look at a server through a probe rule: passed or not, and what it answered, in words. */
+export interface ProbeVerdict {
+  ok: boolean;
+  /** The answer's headers (absent without an answer). */
+  headers?: ProbeResult['headers'];
+  /** `answered 503 {"status":"loading"}`, `no answer`, `status "loading"` — for a readiness failure. */
+  answer: string;
+}
+
+/** "GET /ready answers 200 with status = "ok"": the rule in words, for errors that name it. */
+export function ruleText(rule: ProbeSpec): string {
+  const field =
+    rule.jsonField === undefined ? '' : ` with ${rule.jsonField} = ${JSON.stringify(rule.equals)}`;
+  return `GET ${rule.path} answers ${rule.status}${field}`;
+}
+
+/** Probe `baseUrl` with the slot's rule (path + status, and a JSON field's value when it has one). */
+export async function checkProbe(baseUrl: string, rule: ProbeSpec, timeoutMs = 1_000): Promise<ProbeVerdict> {
+  const res = await probe(`${baseUrl}${rule.path}`, timeoutMs);
+  if (!res) return { ok: false, answer: 'no answer' };
+  const excerpt = res.body.replace(/\s+/g, ' ').trim().slice(0, 120);
+  const answered = `answered ${res.status}${excerpt ? ` ${excerpt}` : ''}`;
+  const { headers } = res;
+  if (res.status !== rule.status) return { ok: false, headers, answer: answered };
+  if (rule.jsonField === undefined) return { ok: true, headers, answer: answered };
+  let body: unknown;
+  try {
+    body = JSON.parse(res.body);
+  } catch {
+    return { ok: false, headers, answer: `${answered} (not JSON)` };
+  }
+  const read = readPath(body, rule.jsonField);
+  if (!read.found) return { ok: false, headers, answer: `${answered} (no ${rule.jsonField})` };
+  return read.value === rule.equals
+    ? { ok: true, headers, answer: answered }
+    : { ok: false, headers, answer: `${answered} (${rule.jsonField} = ${JSON.stringify(read.value)})` };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat times; 100 on every Linux this runs on (USER_HZ). */
 const CLOCK_TICKS = 100;
@@ -17,8 +17,12 @@ export function isAlive(pid: number): boolean {
 
 interface ProcStat {
   state: string;
+  /** Process group id. */
+  pgrp: number;
   /** utime + stime in clock ticks. */
   cpuTicks: number;
+  /** When the process started, in clock ticks after boot: with the pid, a name no other process has. */
+  startTicks: number;
 }
 
 /** Fields of /proc/<pid>/stat after the command name, which may itself contain spaces or ')'. */
@@ -30,8 +34,13 @@ function readStat(pid: number): ProcStat | undefined {
     return undefined;
   }
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // proc(5): state is field 3, utime 14, stime 15; `rest` starts at field 3.
-  return { state: rest[0], cpuTicks: Number(rest[11]) + Number(rest[12]) };
+  // proc(5): state is field 3, pgrp 5, utime 14, stime 15, starttime 22; `rest` starts at field 3.
+  return {
+    state: rest[0],
+    pgrp: Number(rest[2]),
+    cpuTicks: Number(rest[11]) + Number(rest[12]),
+    startTicks: Number(rest[19]),
+  };
 }
 
 /** Resident set size in bytes from /proc/<pid>/status (VmRSS), 0 when the process is gone. */
@@ -48,6 +57,32 @@ export function readRssBytes(pid: number): number {
 export function readCpuSeconds(pid: number): number {
   const s = readStat(pid);
   return s ? s.cpuTicks / CLOCK_TICKS : 0;
+}
+
+/**
+ * The process's start time (clock ticks after boot), undefined when it is gone. A recorded pid
+ * with the same start time is the same process: pids are reused, start times with them never.
+ */
+export function readStartTicks(pid: number): number | undefined {
+  return readStat(pid)?.startTicks;
+}
+
+/**
+ * Every live process in the group `pid` leads: a user's server may fork workers (uvicorn
+ * --workers, gunicorn), and they use the slot's memory and CPU as much as the leader does.
+ */
+export function groupPids(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [pid];
+  }
+  const members = entries
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .filter((p) => p !== pid && readStat(p)?.pgrp === pid);
+  return [pid, ...members];
 }
 
 /** The process's command line, or '' when it is gone; used to make sure a recorded pid is still ours. */

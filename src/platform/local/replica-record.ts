@@ -1,3 +1,4 @@
+import type { ProbeSpec } from '../../spec/types.js';
 import type { Store } from '../../store/types.js';
 
 /** What the local platform remembers about one replica (in the store's meta, so a restart can adopt it). */
@@ -7,15 +8,24 @@ export interface ReplicaRecord {
   port: number;
   pid: number;
   startedAt: number;
+  /** The process's start time in clock ticks after boot (proc.ts readStartTicks): proves the pid is still ours. */
+  startTicks?: number;
   /** File the replica's stdout and stderr go to. */
   log: string;
+  /** The command line it was started with, for errors that name it. */
+  commandLine?: string;
 }
 
 /** What runs in one color of one deployment. */
 export interface ColorRecord {
   deploymentName: string;
   modelVersion: string;
+  /** The ONNX file, or the user's command line: what the replicas run. */
   model: string;
+  /** Everything that makes two deployments of one version different processes (command, env, cwd, model). */
+  runs?: string;
+  /** How readiness is judged (the slot's server.readiness), kept so status() needs no spec. */
+  readiness?: ProbeSpec;
   replicas: ReplicaRecord[];
 }
 
