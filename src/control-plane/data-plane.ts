@@ -97,17 +97,7 @@ export async function ensureDataPlane(opts: DataPlaneOptions): Promise<DataPlane
   }
   // The token outlives one router process, so clients built for the old one keep working.
   const adminToken = recorded?.adminToken ?? randomBytes(24).toString('base64url');
-  const initial = (await opts.initial?.()) ?? { blue: [], green: [] };
-  const args = ['--port', String(opts.trafficPort), '--admin-port', String(opts.adminPort)];
-  args.push('--blue', initial.blue.join(','), '--green', initial.green.join(','));
-  if (initial.active) args.push('--active', initial.active);
-  // A router that replaces a dead one continues the generation count the audit log knows.
-  if (initial.generation) args.push('--generation', String(initial.generation));
-  // The router checks each slot on its own server's readiness path, never an assumed /ready.
-  for (const c of ['blue', 'green'] as const) {
-    const path = initial.healthPaths?.[c];
-    if (path) args.push(`--${c}-health-path`, path);
-  }
+  const args = routeArgs(opts, (await opts.initial?.()) ?? { blue: [], green: [] });
   const { command, args: argv } = (opts.routerCommand ?? defaultRouterCommand)(args);
   mkdirSync(join(opts.dataDir, 'logs'), { recursive: true });
   const logFile = join(opts.dataDir, 'logs', 'router.log');
@@ -183,6 +173,21 @@ export function superviseDataPlane(
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** `greenlight route` flags for a new router: its ports and what it starts with. */
+function routeArgs(opts: DataPlaneOptions, initial: InitialBackends): string[] {
+  const args = ['--port', String(opts.trafficPort), '--admin-port', String(opts.adminPort)];
+  args.push('--blue', initial.blue.join(','), '--green', initial.green.join(','));
+  if (initial.active) args.push('--active', initial.active);
+  // A router that replaces a dead one continues the generation count the audit log knows.
+  if (initial.generation) args.push('--generation', String(initial.generation));
+  // The router checks each slot on its own server's readiness path, never an assumed /ready.
+  for (const c of ['blue', 'green'] as const) {
+    const path = initial.healthPaths?.[c];
+    if (path) args.push(`--${c}-health-path`, path);
+  }
+  return args;
 }
 
 function defaultRouterCommand(routeArgs: string[]) {

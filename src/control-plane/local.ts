@@ -33,6 +33,8 @@ export interface LocalControlPlaneOptions {
   routerCommand?: (routeArgs: string[]) => { command: string; args: string[] };
   /** Controller pass interval (default 500 ms). */
   intervalMs?: number;
+  /** How long the platform's deploy waits for new replicas to settle (default 60 s; see LocalPlatformOptions). */
+  readyWaitMs?: number;
   /** Serves non-API GET paths on the control-plane port (the dashboard). */
   fallback?: ControlPlaneOptions['fallback'];
 }
@@ -82,6 +84,7 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
       store,
       dataDir: opts.dataDir,
       serverCommand: opts.serverCommand,
+      ...(opts.readyWaitMs !== undefined ? { readyWaitMs: opts.readyWaitMs } : {}),
       log,
     });
     return platform;

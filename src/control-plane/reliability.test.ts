@@ -8,11 +8,10 @@ import { freePort } from '../platform/local/free-port.js';
 import { isAlive } from '../platform/local/proc.js';
 import type { ColorRecord } from '../platform/local/replica-record.js';
 import { openStore } from '../store/sqlite-store.js';
-import { spawnCli } from '../testing/cli.js';
 import { ensureModels } from '../testing/models.js';
 import type { DeploymentView } from './deployment-view.js';
 import { stopDataPlane } from './down.js';
-import { waitFor, waitForRolloutEnd, writeTestSpec } from './testing/scenario.js';
+import { spawnUp, waitFor, waitForRolloutEnd, writeTestSpec } from './testing/scenario.js';
 import { readSampleTexts, startTraffic, type Traffic, type TrafficStats } from './traffic.js';
 
 /**
@@ -23,26 +22,15 @@ let dir: string;
 let models: string;
 let args: string[];
 let up: ChildProcess | undefined;
-let upLog = '';
+let upLog = () => '';
 let traffic: Traffic;
 const client = () => createClient({ url: `http://127.0.0.1:${args[3]}`, token: 'tok' });
 const MAX_IN_FLIGHT = 8;
 
 async function startUp(extra: string[] = []): Promise<ChildProcess> {
-  const child = spawnCli(['up', ...args, ...extra]);
-  await new Promise<void>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      upLog += d;
-      if (upLog.includes('control plane on http')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d) => {
-      upLog += d;
-    });
-    child.once('exit', (code) => reject(new Error(`greenlight up exited ${code}:\n${upLog.slice(-2000)}`)));
-  });
-  upLog = '';
-  return child;
+  const started = await spawnUp([...args, ...extra]);
+  upLog = started.output;
+  return started.child;
 }
 
 async function stopUp(signal: NodeJS.Signals): Promise<void> {
@@ -213,7 +201,7 @@ describe('reliability under continuous load', () => {
     up!.kill('SIGTERM');
     expect(await exited).toBe(0);
     up = undefined;
-    expect(upLog).toContain('control plane stopped; the data plane keeps serving users');
+    expect(upLog()).toContain('control plane stopped; the data plane keeps serving users');
     const before = traffic.stats();
     await new Promise((r) => setTimeout(r, 1_500));
     const during = since(before);

@@ -19,9 +19,14 @@ export interface Traffic {
 }
 
 export interface TrafficOptions {
-  /** Router data-plane URL; requests go to `${url}/predict`. */
+  /** Router data-plane URL; requests go to `${url}${path}`. */
   url: string;
+  /** greenlight's own protocol: each text is sent as {"text": …}. */
   texts: string[];
+  /** Any other server: the JSON bodies to send instead of the texts, in turn. */
+  bodies?: string[];
+  /** Default /predict. */
+  path?: string;
   /** Requests per second (spread evenly); default 20. */
   ratePerSecond?: number;
   /** Requests in flight at most; default 8. */
@@ -54,19 +59,21 @@ export function startTraffic(opts: TrafficOptions): Traffic {
     s.failures.push(why);
     if (s.failures.length > 20) s.failures.shift();
   };
-  async function one(text: string): Promise<void> {
+  const bodies = opts.bodies ?? opts.texts.map((text) => JSON.stringify({ text }));
+  const target = `${opts.url}${opts.path ?? '/predict'}`;
+  async function one(body: string): Promise<void> {
     s.sent++;
     try {
-      const res = await request(`${opts.url}/predict`, {
+      const res = await request(target, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text }),
+        body,
         dispatcher: agent,
         headersTimeout: opts.timeoutMs ?? 10_000,
         bodyTimeout: opts.timeoutMs ?? 10_000,
       });
-      const body = await res.body.text();
-      if (res.statusCode !== 200) return fail(`HTTP ${res.statusCode} ${body.slice(0, 80)}`);
+      const answer = await res.body.text();
+      if (res.statusCode !== 200) return fail(`HTTP ${res.statusCode} ${answer.slice(0, 80)}`);
       s.ok++;
       const version = String(res.headers['x-model-version'] ?? 'unknown');
       const color = String(res.headers['x-greenlight-color'] ?? 'unknown');
@@ -78,8 +85,8 @@ export function startTraffic(opts: TrafficOptions): Traffic {
   }
   const timer = setInterval(
     () => {
-      if (stopped || inFlight.size >= maxInFlight || opts.texts.length === 0) return;
-      const p = one(opts.texts[i++ % opts.texts.length]).finally(() => inFlight.delete(p));
+      if (stopped || inFlight.size >= maxInFlight || bodies.length === 0) return;
+      const p = one(bodies[i++ % bodies.length]).finally(() => inFlight.delete(p));
       inFlight.add(p);
     },
     Math.max(1, Math.round(1000 / (opts.ratePerSecond ?? 20))),

@@ -33,7 +33,7 @@ describe('greenlight spec check', () => {
       'spec.blue.replicas: expected a whole number between 1 and 64, found number 0',
     );
     expect(text.stdout).toContain(
-      'spec.validation.agreementThreshold: expected a number between 0 and 1, found string "high"',
+      'spec.validation.agreementThreshold: expected a number between 0 and 1, both excluded, found string "high"',
     );
     const json = await runCli(['spec', 'check', file, '--json']);
     expect(json.code, json.stderr).toBe(1);

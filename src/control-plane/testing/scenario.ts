@@ -1,6 +1,8 @@
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlPlaneClient } from '../../cli/client.js';
+import { spawnCli } from '../../testing/cli.js';
 import type { DeploymentView } from '../deployment-view.js';
 import { rolloutEnded } from '../follow.js';
 
@@ -86,4 +88,29 @@ export function waitForRolloutEnd(
     (v) => v.rollout !== null && v.rollout.id > after && rolloutEnded(v),
     timeoutMs,
   );
+}
+
+/**
+ * `greenlight up ARGS` as a real child process, resolved once it serves its API. `output()` is
+ * what it has written since then (stdout and stderr).
+ */
+export async function spawnUp(args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawnCli(['up', ...args]);
+  let text = '';
+  let startedAt = -1;
+  await new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      text += d;
+      if (startedAt < 0 && text.includes('control plane on http')) {
+        startedAt = text.length;
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      if (startedAt < 0) reject(new Error(`greenlight up exited ${code}:\n${text.slice(-2000)}`));
+    });
+  });
+  return { child, output: () => text.slice(startedAt) };
 }

@@ -1,40 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protocolDefaults } from '../../spec/server.js';
-import type { ColorSpec, ProbeSpec } from '../../spec/types.js';
+import type { ColorSpec } from '../../spec/types.js';
 import { platformSuite } from '../fake/platform.suite.js';
 import type { Platform } from '../types.js';
 import { createLocalPlatform } from './local-platform.js';
 import { probe } from './probe.js';
 import { isAlive, readCmdline } from './proc.js';
 import { memoryMetaStore } from './testing/memory-meta-store.js';
+import { OWN_READY, writeOwnServer } from './testing/own-server.js';
 
-// A third-party-style server: its own paths (/healthz, /status), its port from the environment,
-// its state in a JSON field. READY_AFTER_MS < 0 = never ready.
-const SERVER = `
-const http = require('node:http');
-const version = process.argv[2];
-let ready = false;
-const server = http.createServer((req, res) => {
-  res.setHeader('content-type', 'application/json');
-  if (req.url === '/healthz') return res.end(JSON.stringify({ alive: true }));
-  if (req.url === '/status') return res.end(JSON.stringify({ state: ready ? 'ok' : 'loading', version }));
-  if (req.url === '/whoami') return res.end(JSON.stringify({ cwd: process.cwd(), seed: process.env.SEED, version }));
-  res.statusCode = 404;
-  res.end('{}');
-});
-server.listen(Number(process.env.PORT), '127.0.0.1', () => {
-  const after = Number(process.env.READY_AFTER_MS ?? 50);
-  if (after >= 0) setTimeout(() => { ready = true; }, after);
-});
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
-`;
-
-const READY: ProbeSpec = { path: '/status', status: 200, jsonField: 'state', equals: 'ok' };
+const READY = OWN_READY;
 
 let dir: string;
+let server = '';
 const seen = new Set<number>();
 
 function ownSlot(version: string, replicas: number, extra: Partial<ColorSpec> = {}): ColorSpec {
@@ -44,7 +25,7 @@ function ownSlot(version: string, replicas: number, extra: Partial<ColorSpec> = 
     modelVersion: version,
     enabled: true,
     // {port} only in the environment: adoption must not depend on it being in the argv.
-    command: [process.execPath, join(dir, 'server.cjs'), '{version}'],
+    command: [process.execPath, server, '{version}'],
     env: { PORT: '{port}', SEED: 'seed-{version}' },
     cwd: join(dir, 'app'),
     server: { ...protocolDefaults('http-json'), health: { path: '/healthz', status: 200 }, readiness: READY },
@@ -61,7 +42,7 @@ const store = memoryMetaStore();
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gl-own-'));
   mkdirSync(join(dir, 'app'));
-  writeFileSync(join(dir, 'server.cjs'), SERVER);
+  server = writeOwnServer(dir);
 });
 
 afterAll(async () => {
@@ -143,7 +124,7 @@ describe('local platform: slots that run the user’s own command', () => {
 // The Platform contract, run against the local platform with command slots (STYLE.md §5).
 platformSuite('local, command slots', async () => {
   const d = mkdtempSync(join(tmpdir(), 'gl-own-suite-'));
-  writeFileSync(join(d, 'server.cjs'), SERVER);
+  const serverFile = writeOwnServer(d);
   const platform = createLocalPlatform({ store: memoryMetaStore(), dataDir: d, readyWaitMs: 20_000 });
   return {
     platform,
@@ -152,7 +133,7 @@ platformSuite('local, command slots', async () => {
       replicas,
       modelVersion: version,
       enabled: true,
-      command: [process.execPath, join(d, 'server.cjs'), '{version}'],
+      command: [process.execPath, serverFile, '{version}'],
       env: { PORT: '{port}' },
       server: { ...protocolDefaults('http-json'), readiness: READY },
     }),
