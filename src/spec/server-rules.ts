@@ -1,4 +1,5 @@
 import { foundText, type Problem, type Segment } from './check.js';
+import { parsePath } from './json-path.js';
 import { type WrittenServer, writtenAt } from './resolve-server.js';
 import { outputOf } from './server.js';
 import type { Color, DeploymentSpec, OutputKind, ProbeSpec, ResponseMapping } from './types.js';
@@ -75,6 +76,23 @@ export function checkServerRules(
     }
   }
   for (const key of ['health', 'readiness'] as const) probeRule(server[key], [...at(key)], problems);
+  const paths: [Segment[], string | undefined][] = [
+    [[...at('health'), 'jsonField'], server.health.jsonField],
+    [[...at('readiness'), 'jsonField'], server.readiness.jsonField],
+    ...(['label', 'score', 'probabilities', 'value'] as const).map((k): [Segment[], string | undefined] => [
+      [...at('response'), k],
+      response?.[k],
+    ]),
+  ];
+  for (const [where, path] of paths) {
+    if (path !== undefined && parsePath(path) === undefined) {
+      problems.push({
+        at: where,
+        expected: 'a JSON path: keys joined by "." and list indices in brackets, e.g. "predictions[0].label"',
+        found: foundText(path),
+      });
+    }
+  }
 }
 
 /** `jsonField` and `equals` say one thing together; either alone is a half-written rule. */

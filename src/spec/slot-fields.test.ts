@@ -175,6 +175,18 @@ describe('rules across the slot and server fields', () => {
     ]);
   });
 
+  it('JSON paths that cannot be read are refused where they are written', () => {
+    const text = own(
+      HTTP_JSON.replace('label: prediction', 'label: "predictions[x]"'),
+      '',
+      '    server: { readiness: { path: /s, jsonField: "a..b", equals: 1 } }\n',
+    );
+    expect(problemsOf(text)).toEqual([
+      'spec.green.server.readiness.jsonField: expected a JSON path: keys joined by "." and list indices in brackets, e.g. "predictions[0].label", found string "a..b" (line 11)',
+      'spec.server.response.label: expected a JSON path: keys joined by "." and list indices in brackets, e.g. "predictions[0].label", found string "predictions[x]" (line 17)',
+    ]);
+  });
+
   it('a request template without "$input" and a half-written probe are refused', () => {
     const text = own(
       HTTP_JSON.replace('template: { features: "$input" }', 'template: { features: [] }').replace(
