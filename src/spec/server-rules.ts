@@ -2,7 +2,7 @@ import { foundText, type Problem, type Segment } from './check.js';
 import { parsePath } from './json-path.js';
 import { type WrittenServer, writtenAt } from './resolve-server.js';
 import { outputOf } from './server.js';
-import type { Color, DeploymentSpec, OutputKind, ProbeSpec, ResponseMapping } from './types.js';
+import type { Color, DeploymentSpec, OutputKind, ProbeSpec, ResponseMapping, ServerSpec } from './types.js';
 
 /** The sections as written, to name the field a user should edit (slot or spec level). */
 export interface WrittenServers {
@@ -21,6 +21,8 @@ const KIND_NEEDS: Record<OutputKind, { keys: (keyof ResponseMapping)[]; words: s
   regression: { keys: ['value'], words: 'response.value' },
 };
 
+type At = (key: keyof ServerSpec) => Segment[];
+
 /** The server-section rules for one enabled slot, whose `server` parse.ts has resolved. */
 export function checkServerRules(
   spec: DeploymentSpec,
@@ -30,24 +32,9 @@ export function checkServerRules(
 ): void {
   const server = spec[color].server;
   if (!server) return;
-  const at = (key: Parameters<typeof writtenAt>[0]) => writtenAt(key, color, written[color]);
+  const at: At = (key) => writtenAt(key, color, written[color]);
   const kind = outputOf(spec).kind;
-  if (server.protocol === 'http-json') {
-    if (!server.request) {
-      problems.push({
-        at: at('request'),
-        expected: 'a request section with a path (protocol http-json sends each sample there)',
-        found: 'nothing',
-      });
-    }
-    if (!server.response) {
-      problems.push({
-        at: at('response'),
-        expected: `a response mapping with ${KIND_NEEDS[kind].words} (protocol http-json, output.kind ${kind})`,
-        found: 'nothing',
-      });
-    }
-  }
+  if (server.protocol === 'http-json') httpJsonRules(server, kind, at, problems);
   const template = server.request?.template;
   if (template !== undefined && !JSON.stringify(template).includes('"$input"')) {
     problems.push({
@@ -56,32 +43,57 @@ export function checkServerRules(
       found: `no "$input" in ${JSON.stringify(template).slice(0, 60)}`,
     });
   }
-  const response = server.response;
-  if (response) {
-    const need = KIND_NEEDS[kind];
-    if (!need.keys.some((k) => response[k] !== undefined)) {
-      const given = Object.keys(response);
-      problems.push({
-        at: at('response'),
-        expected: `${need.words}, because output.kind is ${kind}`,
-        found: given.length > 0 ? `only ${given.map((k) => `response.${k}`).join(', ')}` : 'an empty mapping',
-      });
-    }
-    if (response.classes !== undefined && response.probabilities === undefined) {
-      problems.push({
-        at: [...at('response'), 'classes'],
-        expected: 'response.probabilities beside it (classes name the entries of that vector)',
-        found: foundText(response.classes),
-      });
-    }
-  }
+  if (server.response) responseRules(server.response, kind, at, problems);
   for (const key of ['health', 'readiness'] as const) probeRule(server[key], [...at(key)], problems);
+  pathRules(server, at, problems);
+}
+
+/** A generic JSON server has no defaults for where samples go and where predictions are. */
+function httpJsonRules(server: ServerSpec, kind: OutputKind, at: At, problems: Problem[]): void {
+  if (!server.request) {
+    problems.push({
+      at: at('request'),
+      expected: 'a request section with a path (protocol http-json sends each sample there)',
+      found: 'nothing',
+    });
+  }
+  if (!server.response) {
+    problems.push({
+      at: at('response'),
+      expected: `a response mapping with ${KIND_NEEDS[kind].words} (protocol http-json, output.kind ${kind})`,
+      found: 'nothing',
+    });
+  }
+}
+
+/** The mapping must point at a prediction of the declared kind. */
+function responseRules(response: ResponseMapping, kind: OutputKind, at: At, problems: Problem[]): void {
+  const need = KIND_NEEDS[kind];
+  if (!need.keys.some((k) => response[k] !== undefined)) {
+    const given = Object.keys(response);
+    problems.push({
+      at: at('response'),
+      expected: `${need.words}, because output.kind is ${kind}`,
+      found: given.length > 0 ? `only ${given.map((k) => `response.${k}`).join(', ')}` : 'an empty mapping',
+    });
+  }
+  if (response.classes !== undefined && response.probabilities === undefined) {
+    problems.push({
+      at: [...at('response'), 'classes'],
+      expected: 'response.probabilities beside it (classes name the entries of that vector)',
+      found: foundText(response.classes),
+    });
+  }
+}
+
+/** Every JSON path the section names must be readable (src/spec/json-path.ts). */
+function pathRules(server: ServerSpec, at: At, problems: Problem[]): void {
   const paths: [Segment[], string | undefined][] = [
     [[...at('health'), 'jsonField'], server.health.jsonField],
     [[...at('readiness'), 'jsonField'], server.readiness.jsonField],
     ...(['label', 'score', 'probabilities', 'value'] as const).map((k): [Segment[], string | undefined] => [
       [...at('response'), k],
-      response?.[k],
+      server.response?.[k],
     ]),
   ];
   for (const [where, path] of paths) {
