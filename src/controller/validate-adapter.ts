@@ -48,6 +48,7 @@ export function createValidate(deps: ValidateAdapterDeps): ValidateFn {
       baseline: input.baselineUrls,
       candidate: input.candidateUrls,
       candidateVersion: input.candidateVersion,
+      ...(input.candidateProbes ? { candidateProbes: input.candidateProbes } : {}),
       ...(input.modelCard ? { candidateCard: input.modelCard } : {}),
       ...(samples ? { samples } : {}),
       router: input.router,

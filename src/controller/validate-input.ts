@@ -22,6 +22,8 @@ export interface ValidateInput {
   candidateUrls: string[];
   baselineVersion: string | null;
   candidateVersion: string;
+  /** The candidate server's health and readiness checks (its spec `server` section). */
+  candidateProbes?: { path: string; status: number }[];
   /** Absolute path of the candidate's model card, when the spec names one. */
   modelCard?: string;
   /** Where comparison pairs come from; for 'shadow' and 'both' the controller has already enabled router shadow. */

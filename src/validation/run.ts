@@ -31,6 +31,8 @@ export interface ValidationInput {
   baseline: string | string[];
   /** Base URL(s) of the color under validation. */
   candidate: string | string[];
+  /** The candidate server's health and readiness checks (spec server section); default greenlight's. */
+  candidateProbes?: { path: string; status: number }[];
   /** The version the candidate serves; when absent, read from its responses (x-model-version). */
   candidateVersion?: string;
   /** Absolute path of the candidate's model card. */
@@ -144,6 +146,7 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
         candidate: list(input.candidate),
         waitSeconds: spec.healthCheckWaitSeconds,
         retries: spec.healthCheckRetries,
+        ...(input.candidateProbes ? { probes: input.candidateProbes } : {}),
         clock,
         signal: input.signal,
       }),

@@ -27,6 +27,14 @@ describe('health gate', () => {
     expect(r.measured.readyReplicas).toBe(2);
   });
 
+  it("asks the candidate's own probe paths when the spec's server section names them", async () => {
+    const input = { client, candidate: [notReady.url], waitSeconds: 1, retries: 1, clock: fakeClock() };
+    expect((await healthGate(input)).status).toBe('failed');
+    expect((await healthGate({ ...input, probes: [{ path: '/health', status: 200 }] })).status).toBe(
+      'passed',
+    );
+  });
+
   it('fails when a replica stays not ready past waitSeconds × retries, polling meanwhile', async () => {
     const clock = fakeClock();
     const r = await healthGate({

@@ -12,15 +12,28 @@ export interface HealthGateInput {
   retries: number;
   clock: Clock;
   signal?: AbortSignal;
+  /** The candidate server's own checks (spec server.health, server.readiness); default greenlight's /health and /ready. */
+  probes?: { path: string; status: number }[];
 }
+
+const GREENLIGHT_PROBES = [
+  { path: '/health', status: 200 },
+  { path: '/ready', status: 200 },
+];
 
 type Probe = { ok: true } | { ok: false; reachable: boolean; detail: string };
 
-async function probe(client: HttpClient, url: string, timeoutMs: number): Promise<Probe> {
-  for (const path of ['/health', '/ready']) {
+async function probe(
+  client: HttpClient,
+  url: string,
+  timeoutMs: number,
+  probes = GREENLIGHT_PROBES,
+): Promise<Probe> {
+  for (const { path, status } of probes) {
     try {
       const r = await client.request('GET', joinUrl(url, path), undefined, timeoutMs);
-      if (r.status !== 200) return { ok: false, reachable: true, detail: `GET ${path} answered ${r.status}` };
+      if (r.status !== status)
+        return { ok: false, reachable: true, detail: `GET ${path} answered ${r.status}` };
     } catch (err) {
       return { ok: false, reachable: false, detail: `GET ${path}: ${describeNetworkError(err)}` };
     }
@@ -50,7 +63,7 @@ async function waitForReplica(
   let everReachable = false;
   for (;;) {
     attempts++;
-    const last = await probe(input.client, url, timeoutMs);
+    const last = await probe(input.client, url, timeoutMs, input.probes);
     if (last.ok)
       return { url, status: 'ready', attempts, readyAfterSeconds: round((clock.now() - started) / 1000, 3) };
     if (last.reachable) everReachable = true;
