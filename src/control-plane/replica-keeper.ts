@@ -1,3 +1,4 @@
+import { fingerprint, lastDeployed } from '../controller/plan.js';
 import type { Platform } from '../platform/types.js';
 import type { RouterControl } from '../router/types.js';
 import { serverOf } from '../spec/server.js';
@@ -25,6 +26,9 @@ export function keepReplicas(opts: ReplicaKeeperOptions): () => Promise<void> {
       const color = d.activeColor;
       if (color === null || d.currentRolloutId !== null) continue;
       const want = d.spec[color];
+      // An applied spec that changed the serving slot (its command, env…) is not what runs there:
+      // "replacing" a dead replica would restart the whole slot under users.
+      if (lastDeployed(store, d.name)[color] !== fingerprint(want)) continue;
       const state = await platform.status(d.name, color);
       if (state.modelVersion !== want.modelVersion || state.replicas.length >= want.replicas) continue;
       // Checked again just before acting: a rollout may have started while we looked.

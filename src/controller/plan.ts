@@ -5,7 +5,12 @@ import type { RolloutContext } from './rollout-context.js';
 
 /** What identifies "the same model in a slot": a change here makes the slot a candidate. */
 export function fingerprint(spec: ColorSpec): string {
-  return JSON.stringify([spec.modelVersion, spec.model ?? null, spec.image ?? null, spec.modelPath ?? null]);
+  const base = [spec.modelVersion, spec.model ?? null, spec.image ?? null, spec.modelPath ?? null];
+  // What a slot's own server is made of; appended only when present, so the fingerprints of
+  // slots recorded before these fields existed stay the same.
+  const own =
+    spec.command || spec.env || spec.cwd ? [spec.command ?? null, spec.env ?? null, spec.cwd ?? null] : [];
+  return JSON.stringify([...base, ...own]);
 }
 
 const lastKey = (name: string) => `controller.lastDeployed.${name}`;
