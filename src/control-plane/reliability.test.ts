@@ -188,7 +188,11 @@ describe('reliability under continuous load', () => {
     const end = await waitForRolloutEnd(c, 'spam', now.rollout!.id);
     expect(end.phase).toBe('ValidationFailed');
     // The platform reports why the replicas died; the controller carries it into the rollout's reason.
-    expect(end.rollout!.reason).toMatch(/cannot run: green-\d exited: .*truncated\.onnx/);
+    // …naming the command that died, then what its log says.
+    const [, command, tail] =
+      /cannot run: green-\d exited \((.*?)\): (.*)$/.exec(end.rollout!.reason ?? '') ?? [];
+    expect(command).toMatch(/ serve --model \S*truncated\.onnx /);
+    expect(tail).toMatch(/truncated\.onnx/);
     expect(end.activeColor).toBe(now.activeColor);
     const after = since(before);
     expect(after.failed).toBe(0);
