@@ -60,8 +60,6 @@ beforeAll(async () => {
     ...ports,
     adminToken: 'tok',
     intervalMs: 200,
-    // deploy returns soon; waiting for readiness is wait-ready's job, bounded by readyTimeoutSeconds.
-    readyWaitMs: 1_000,
   });
 });
 

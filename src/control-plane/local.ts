@@ -33,7 +33,11 @@ export interface LocalControlPlaneOptions {
   routerCommand?: (routeArgs: string[]) => { command: string; args: string[] };
   /** Controller pass interval (default 500 ms). */
   intervalMs?: number;
-  /** How long the platform's deploy waits for new replicas to settle (default 60 s; see LocalPlatformOptions). */
+  /**
+   * How long the platform's deploy waits for new replicas to be ready or die (default 5 s): long
+   * enough to report a command that exits at once from deploy itself; waiting longer is
+   * wait-ready's job, bounded by the spec's readyTimeoutSeconds, without holding the controller.
+   */
   readyWaitMs?: number;
   /** Serves non-API GET paths on the control-plane port (the dashboard). */
   fallback?: ControlPlaneOptions['fallback'];
@@ -84,7 +88,7 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
       store,
       dataDir: opts.dataDir,
       serverCommand: opts.serverCommand,
-      ...(opts.readyWaitMs !== undefined ? { readyWaitMs: opts.readyWaitMs } : {}),
+      readyWaitMs: opts.readyWaitMs ?? 5_000,
       log,
     });
     return platform;
