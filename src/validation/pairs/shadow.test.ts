@@ -26,8 +26,21 @@ describe('router shadow pairs', () => {
     expect(toComparisonPair(sp(7, '{"text":"hi"}'))).toEqual({
       id: 'shadow-7',
       text: 'hi',
-      baseline: { status: 200, body: { label: 'spam', score: 0.9 }, latencyMs: 2, version: 'v1' },
-      candidate: { status: 200, body: { label: 'ham', score: 0.7 }, latencyMs: 3, version: 'v2' },
+      input: { text: 'hi' },
+      baseline: {
+        status: 200,
+        body: { label: 'spam', score: 0.9 },
+        latencyMs: 2,
+        version: 'v1',
+        prediction: { label: 'spam', score: 0.9 },
+      },
+      candidate: {
+        status: 200,
+        body: { label: 'ham', score: 0.7 },
+        latencyMs: 3,
+        version: 'v2',
+        prediction: { label: 'ham', score: 0.7 },
+      },
     });
     expect(toComparisonPair(sp(8, '{"text":"x"}', { error: 'timeout', status: 0 }))?.candidate).toMatchObject(
       { status: 0, body: { error: 'timeout' } },
