@@ -48,7 +48,7 @@ export function readMapped(
     const path = field === 'classes' ? undefined : mapping[field];
     return new DecodeError(
       path === undefined ? field : `${field} ${JSON.stringify(path)}`,
-      `${p.problem.slice(field.length + 2)}, found ${excerpt(parts[field] ?? null, 60)}`,
+      `${p.problem.slice(field.length + 2)}, found ${excerpt(JSON.stringify(parts[field] ?? null), 60)}`,
       excerpt(body),
     );
   }

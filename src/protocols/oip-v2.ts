@@ -91,7 +91,9 @@ export function oipV2Protocol(server: ServerSpec): Protocol {
     method,
     path,
     encode(input) {
-      if (Array.isArray(input) && input.length > 0) return { method, path, body: { inputs: input } };
+      const tensors =
+        Array.isArray(input) && input.length > 0 && input.every((t) => typeof t?.name === 'string');
+      if (tensors) return { method, path, body: { inputs: input } };
       const o = input as Record<string, unknown> | null;
       if (typeof o === 'object' && o !== null && Array.isArray(o.inputs))
         return { method, path, body: input };

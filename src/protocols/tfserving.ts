@@ -26,14 +26,20 @@ function rowParts(row: unknown, kind: OutputKind): MappedParts {
     const key = keys.find((k) => Object.hasOwn(o, k));
     if (key !== undefined) parts[part] = o[key];
   }
+  // A single number under "scores" is the label's score, not a vector.
+  if (typeof parts.probabilities === 'number' && parts.score === undefined) {
+    parts.score = parts.probabilities;
+    parts.probabilities = undefined;
+  }
   return parts;
 }
 
 /**
  * The `:predict` API shared by TF Serving's REST API and KServe's V1 protocol:
  * `POST /v1/models/{name}:predict {"instances": [...]}` → `{"predictions": [...]}` (row format), or
- * `{"inputs": ...}` → `{"outputs": ...}` (TF Serving's columnar format). The input is one instance,
- * a list of instances, or the whole body. Each sample is one instance, so its prediction is row 0.
+ * `{"inputs": ...}` → `{"outputs": ...}` (TF Serving's columnar format). The input is one instance
+ * (a list such as a feature vector is one instance too) or the whole body (`instances` or `inputs`).
+ * Each sample is one instance, so its prediction is row 0.
  */
 export function v1PredictProtocol(name: ProtocolName, server: ServerSpec): Protocol {
   const method = server.request?.method ?? 'POST';
@@ -44,8 +50,7 @@ export function v1PredictProtocol(name: ProtocolName, server: ServerSpec): Proto
     path,
     encode(input) {
       if (input === undefined || input === null)
-        throw new EncodeError('an instance, a list of instances or a request body', describeValue(input));
-      if (Array.isArray(input)) return { method, path, body: { instances: input } };
+        throw new EncodeError('an instance or a request body {"instances": [...]}', describeValue(input));
       const o = input as Record<string, unknown>;
       if (typeof input === 'object' && (Array.isArray(o.instances) || o.inputs !== undefined))
         return { method, path, body: input };

@@ -1,3 +1,4 @@
+import { outputOf, serverOf } from '../../spec/server.js';
 import { type GateResult, overallStatus } from '../../validation/types.js';
 import { patchContext } from '../commit.js';
 import type { ValidationProgress } from '../validate-input.js';
@@ -153,6 +154,9 @@ async function begin(input: StepInput): Promise<void> {
         candidateUrls: ctx.candidateUrls ?? [],
         baselineVersion: rollout.baselineVersion,
         candidateVersion: rollout.candidateVersion,
+        baselineServer: serverOf(spec[rollout.baseline]),
+        candidateServer: serverOf(spec[rollout.candidate]),
+        output: outputOf(spec),
         ...(spec[rollout.candidate].modelCard ? { modelCard: spec[rollout.candidate].modelCard } : {}),
         pairSource: source,
         router: deps.router,
