@@ -124,11 +124,19 @@ async function resolveSpeech(values: Values, fromSpec: Speech | undefined): Prom
     const s = protocolDefaults(protocol, values['model-name']);
     speech.servers = { blue: s, green: s };
   } else if (values['model-name'] !== undefined) {
-    const rename = (s: ServerSpec) => ({
-      ...protocolDefaults(s.protocol, values['model-name']),
-      request: s.request,
-      response: s.response,
-    });
+    // Probes that were the protocol's defaults follow the new name (TF Serving's status path
+    // holds it); probes the spec wrote itself are kept.
+    const rename = (s: ServerSpec): ServerSpec => {
+      const old = protocolDefaults(s.protocol, s.modelName);
+      const renamed = protocolDefaults(s.protocol, values['model-name']);
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      return {
+        ...s,
+        modelName: renamed.modelName,
+        health: same(s.health, old.health) ? renamed.health : s.health,
+        readiness: same(s.readiness, old.readiness) ? renamed.readiness : s.readiness,
+      };
+    };
     speech.servers = { blue: rename(speech.servers.blue), green: rename(speech.servers.green) };
   }
   if (values.output !== undefined) {
