@@ -120,6 +120,7 @@ class Tally {
         text: clip(pair.text),
         baseline: pair.baseline.body,
         candidate: pair.candidate.body,
+        predictions: { baseline: b, candidate: c ?? null },
         ...(cmp?.distance !== undefined ? { distance: round(cmp.distance, 6) } : {}),
       });
     }
