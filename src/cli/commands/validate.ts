@@ -277,7 +277,15 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json)
       console.log(
         JSON.stringify(
-          { status: overallStatus(results), blue, green, samples: samples.length, results },
+          {
+            status: overallStatus(results),
+            blue,
+            green,
+            protocols: { blue: speech.servers.blue.protocol, green: speech.servers.green.protocol },
+            output: speech.output.kind,
+            samples: samples.length,
+            results,
+          },
           null,
           2,
         ),
