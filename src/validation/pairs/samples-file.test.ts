@@ -14,12 +14,13 @@ describe('samples file', () => {
   it('takes any input (a request body, OIP inputs) with a label or a number expected', () => {
     const inputs = [{ name: 'x', datatype: 'FP32', shape: [1, 2], data: [1, 2] }];
     const s = parseSamples(
-      `${JSON.stringify({ input: inputs, expected: 2.5, slice: 'a' })}\n{"input":{"instances":[[1,2]]},"expected":"cat"}\n{"input":[0.5]}`,
+      `${JSON.stringify({ input: inputs, expected: 2.5, slice: 'a' })}\n{"input":{"instances":[[1,2]]},"expected":"cat"}\n{"input":[0.5]}\n{"input":"a bare string"}`,
     );
     expect(s).toEqual([
       { input: inputs, text: JSON.stringify(inputs), expected: 2.5, slice: 'a', line: 1 },
       { input: { instances: [[1, 2]] }, text: '{"instances":[[1,2]]}', expected: 'cat', line: 2 },
       { input: [0.5], text: '[0.5]', line: 3 },
+      { input: 'a bare string', text: 'a bare string', line: 4 },
     ]);
   });
 

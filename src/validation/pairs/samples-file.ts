@@ -21,7 +21,7 @@ type Problem = { path: string; expected: string; found: string };
 
 /** A readable one-line form of an input, at most `n` characters. */
 export function describeInput(input: unknown, n = 200): string {
-  const text = (input as { text?: unknown } | null)?.text;
+  const text = typeof input === 'string' ? input : (input as { text?: unknown } | null)?.text;
   const s = typeof text === 'string' ? text : (JSON.stringify(input) ?? String(input));
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
