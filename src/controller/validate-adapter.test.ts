@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { expect, it } from 'vitest';
 import { createControllerMetrics } from '../metrics/controller-metrics.js';
 import { createFakePlatform } from '../platform/fake/fake-platform.js';
+import { DEFAULT_OUTPUT, protocolDefaults } from '../spec/server.js';
 import type { ValidationInput } from '../validation/run.js';
 import { createFakeRouter } from './testing/fake-router.js';
 import { gate } from './testing/harness.js';
@@ -137,4 +138,22 @@ it('counts each compared pair once in greenlight_shadow_pairs_total from the cum
   await validate(input());
   expect(await pairsTotal(registry, 'agreed')).toBe(14);
   expect(await pairsTotal(registry, 'disagreed')).toBe(4);
+});
+
+it("passes each slot's server section and the output kind through to runValidation", async () => {
+  const seen: ValidationInput[] = [];
+  const validate = createValidate({
+    readSamples: async () => [{ text: 'x' }],
+    runValidation: async (i) => {
+      seen.push(i);
+      return [];
+    },
+  });
+  const baselineServer = protocolDefaults('greenlight');
+  const candidateServer = protocolDefaults('oip-v2', 'iris');
+  const output = { ...DEFAULT_OUTPUT, kind: 'probabilities' as const };
+  await validate(input({ baselineServer, candidateServer, output }));
+  expect(seen[0]).toMatchObject({ baselineServer, candidateServer, output });
+  await validate(input());
+  expect(seen[1].candidateServer).toBeUndefined(); // runValidation's default: greenlight
 });

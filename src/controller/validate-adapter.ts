@@ -34,7 +34,8 @@ function pairCounter(deployment: string, metrics: ValidateAdapterDeps['metrics']
  * input (colors, platform, shadowSince) onto runValidation's (roles, resource probe) and its
  * progress events onto the controller's and the pair counter. The spec's samples are read whenever
  * it names a file: they are replayed when the source includes samples, and the latency gate sends
- * their texts in any case.
+ * them in any case, each side's requests encoded by its own server section's protocol
+ * (runValidation checks every row encodes before any traffic).
  */
 export function createValidate(deps: ValidateAdapterDeps): ValidateFn {
   return async (input: ValidateInput) => {
@@ -48,7 +49,9 @@ export function createValidate(deps: ValidateAdapterDeps): ValidateFn {
       baseline: input.baselineUrls,
       candidate: input.candidateUrls,
       candidateVersion: input.candidateVersion,
-      ...(input.candidateProbes ? { candidateProbes: input.candidateProbes } : {}),
+      ...(input.baselineServer ? { baselineServer: input.baselineServer } : {}),
+      ...(input.candidateServer ? { candidateServer: input.candidateServer } : {}),
+      ...(input.output ? { output: input.output } : {}),
       ...(input.modelCard ? { candidateCard: input.modelCard } : {}),
       ...(samples ? { samples } : {}),
       router: input.router,

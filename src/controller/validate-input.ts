@@ -1,6 +1,6 @@
 import type { Platform } from '../platform/types.js';
 import type { RouterControl } from '../router/types.js';
-import type { Color, ValidationSpec } from '../spec/types.js';
+import type { Color, OutputSpec, ServerSpec, ValidationSpec } from '../spec/types.js';
 import type { GateResult } from '../validation/types.js';
 
 /** What validation reports while it runs; the controller persists and audits each gate result as it arrives. */
@@ -22,8 +22,10 @@ export interface ValidateInput {
   candidateUrls: string[];
   baselineVersion: string | null;
   candidateVersion: string;
-  /** The candidate server's health and readiness checks (its spec `server` section). */
-  candidateProbes?: { path: string; status: number }[];
+  /** How each slot is spoken to (serverOf(spec[color])) and how predictions compare (outputOf(spec)); default greenlight/labels. */
+  baselineServer?: ServerSpec;
+  candidateServer?: ServerSpec;
+  output?: OutputSpec;
   /** Absolute path of the candidate's model card, when the spec names one. */
   modelCard?: string;
   /** Where comparison pairs come from; for 'shadow' and 'both' the controller has already enabled router shadow. */

@@ -9,7 +9,12 @@ export interface HttpResponse {
 
 /** The engine's one HTTP seam: keep-alive connections, per-call timeout, close when done. */
 export interface HttpClient {
-  request(method: 'GET' | 'POST', url: string, body?: unknown, timeoutMs?: number): Promise<HttpResponse>;
+  request(
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<HttpResponse>;
   close(): Promise<void>;
 }
 

@@ -2,8 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationSpec } from '../spec/types.js';
-import { runCli, spawnCli } from '../testing/cli.js';
+import { runCli } from '../testing/cli.js';
 import { ensureModels } from '../testing/models.js';
+import { serve, stop } from '../testing/serve.js';
 import { defaultValidationSpec } from './defaults.js';
 import { judgeSlices } from './gates/agreement.js';
 import { createHttpClient } from './http.js';
@@ -12,45 +13,6 @@ import { readSamples, type Sample } from './pairs/samples-file.js';
 import { predictionsAgree, readPrediction } from './prediction.js';
 import { runValidation } from './run.js';
 import type { GateResult } from './types.js';
-
-/** `greenlight serve` as a child process (its own event loop and RSS, as in production). */
-function serve(model: string, version: string): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(['serve', '--model', model, '--version', version, '--port', '0']);
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`serve ${version} did not start: ${out}`));
-    }, 120_000);
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1], child });
-      }
-    });
-    child.stderr?.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve ${version} exited ${code}: ${out}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 /**
  * The seed's defaults, except: a 300-pair cap (at 150 the v1→v2 pair is inconclusive: its first

@@ -1,4 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
+import type { EncodedRequest } from '../protocols/protocol.js';
 import type { Clock } from './clock.js';
 import { describeNetworkError, type HttpClient, joinUrl } from './http.js';
 
@@ -22,7 +23,10 @@ export function createLatencyHistogram(): hdr.Histogram {
 export interface LoadPhaseOptions {
   client: HttpClient;
   urls: string[];
-  texts: readonly string[];
+  /** The requests to send, in order, cycling (each encoded by the color's protocol)... */
+  calls?: readonly EncodedRequest[];
+  /** ...or texts for greenlight's `POST /predict {"text"}`. */
+  texts?: readonly string[];
   concurrency: number;
   /** Stop starting requests after this long... */
   durationMs?: number;
@@ -36,7 +40,7 @@ export interface LoadPhaseOptions {
 }
 
 /**
- * Closed-loop load: `concurrency` workers each send POST /predict, wait for the answer, send the
+ * Closed-loop load: `concurrency` workers each send a prediction request, wait for the answer, send the
  * next, until the phase ends. Only 2xx answers are recorded in the histogram; failures are counted.
  */
 export async function runLoadPhase(opts: LoadPhaseOptions): Promise<LoadPhaseResult> {
@@ -46,18 +50,17 @@ export async function runLoadPhase(opts: LoadPhaseOptions): Promise<LoadPhaseRes
   let issued = 0;
   let errors = 0;
   const errorSamples = new Set<string>();
+  const calls: readonly EncodedRequest[] =
+    opts.calls ?? (opts.texts ?? []).map((text) => ({ method: 'POST', path: '/predict', body: { text } }));
+  if (calls.length === 0) throw new Error('no requests to send');
   const worker = async () => {
     while (issued < budget && opts.clock.now() < deadline && !opts.signal?.aborted) {
       const i = issued++;
-      const url = joinUrl(opts.urls[i % opts.urls.length], '/predict');
+      const call = calls[i % calls.length];
+      const url = joinUrl(opts.urls[i % opts.urls.length], call.path);
       const t0 = performance.now();
       try {
-        const r = await opts.client.request(
-          'POST',
-          url,
-          { text: opts.texts[i % opts.texts.length] },
-          opts.timeoutMs ?? 10_000,
-        );
+        const r = await opts.client.request(call.method, url, call.body, opts.timeoutMs ?? 10_000);
         const us = Math.max(1, Math.round((performance.now() - t0) * 1000));
         if (r.status >= 200 && r.status < 300) opts.histogram?.recordValue(us);
         else {

@@ -40,4 +40,35 @@ describe('report', () => {
     expect(text).toContain('disagreement: "Subject: hello world" baseline spam 0.970 → candidate ham 0.600');
     expect(text.split('\n').at(-1)).toBe('result: FAILED (1 passed, 1 failed, 0 inconclusive, 0 error)');
   });
+
+  it("shows another protocol's disagreements by their decoded predictions and distance", () => {
+    const oip = { outputs: [{ name: 'probs', datatype: 'FP32', shape: [1, 2], data: [0.3, 0.7] }] };
+    const r = gateResult('agreement', 'failed', 'x', {
+      evidence: {
+        disagreements: [
+          {
+            text: '[1,2]',
+            baseline: oip,
+            candidate: oip,
+            predictions: {
+              baseline: { probabilities: [0.7, 0.3], classes: ['a', 'b'], label: 'a', score: 0.7 },
+              candidate: { probabilities: [0.3, 0.7], classes: ['a', 'b'], label: 'b', score: 0.7 },
+            },
+            distance: 0.4,
+          },
+          {
+            text: 'h',
+            baseline: {},
+            candidate: {},
+            predictions: { baseline: { value: 3.25 }, candidate: null },
+          },
+        ],
+      },
+    });
+    const text = formatReport([r], 'header');
+    expect(text).toContain(
+      'disagreement: "[1,2]" baseline a (p 0.700) → candidate b (p 0.700) (distance 0.4)',
+    );
+    expect(text).toContain('disagreement: "h" baseline 3.25 → candidate {}');
+  });
 });

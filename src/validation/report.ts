@@ -1,3 +1,5 @@
+import { round } from './gates/result.js';
+import type { Prediction } from './prediction.js';
 import type { GateResult, GateStatus } from './types.js';
 import { overallStatus } from './types.js';
 
@@ -32,6 +34,15 @@ function describeAnswer(body: unknown): string {
   return clip(JSON.stringify(body), 60);
 }
 
+/** A decoded prediction in a few characters: `spam 0.970`, `3.25`, `setosa (p 0.81)`. */
+function describePrediction(p: Prediction | null | undefined, body: unknown): string {
+  if (!p) return describeAnswer(body);
+  if (p.value !== undefined) return String(round(p.value, 6));
+  const score =
+    p.score === undefined ? '' : p.probabilities ? ` (p ${p.score.toFixed(3)})` : ` ${p.score.toFixed(3)}`;
+  return `${p.label}${score}`;
+}
+
 type Evidence = Record<string, unknown>;
 
 function agreementLines(e: Evidence): string[] {
@@ -50,10 +61,17 @@ function agreementLines(e: Evidence): string[] {
       `slice ${s.slice}: ${(s.agreement * 100).toFixed(1)}% of ${s.n}${judged}${s.failed ? '  ← fails' : ''}`,
     );
   }
-  const examples = (e.disagreements as { text: string; baseline: unknown; candidate: unknown }[]) ?? [];
+  const examples =
+    (e.disagreements as {
+      text: string;
+      baseline: unknown;
+      candidate: unknown;
+      predictions?: { baseline: Prediction | null; candidate: Prediction | null };
+      distance?: number;
+    }[]) ?? [];
   for (const d of examples.slice(0, 3)) {
     out.push(
-      `disagreement: "${clip(oneLine(d.text), 60)}" baseline ${describeAnswer(d.baseline)} → candidate ${describeAnswer(d.candidate)}`,
+      `disagreement: "${clip(oneLine(d.text), 60)}" baseline ${describePrediction(d.predictions?.baseline, d.baseline)} → candidate ${describePrediction(d.predictions?.candidate, d.candidate)}${d.distance !== undefined ? ` (distance ${d.distance})` : ''}`,
     );
   }
   return out;

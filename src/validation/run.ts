@@ -1,6 +1,10 @@
+import { InvalidDocumentError } from '../errors.js';
 import type { ResourceUsage } from '../platform/types.js';
+import type { EncodedRequest, Protocol } from '../protocols/protocol.js';
+import { protocolFor } from '../protocols/registry.js';
 import type { RouterControl } from '../router/types.js';
-import type { GateName, ValidationSpec } from '../spec/types.js';
+import { DEFAULT_OUTPUT, protocolDefaults } from '../spec/server.js';
+import type { GateName, OutputSpec, ServerSpec, ValidationSpec } from '../spec/types.js';
 import { type Clock, systemClock } from './clock.js';
 import { ALL_GATES } from './defaults.js';
 import { agreementGate } from './gates/agreement.js';
@@ -13,6 +17,8 @@ import { errorResult } from './gates/result.js';
 import { schemaGate } from './gates/schema.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { createPairBuffer, type PairBuffer } from './pairs/buffer.js';
+import { encodeSamples } from './pairs/encode-samples.js';
+import { firstMappingError, stopAtMappingError } from './pairs/mapping-errors.js';
 import { replayPairs } from './pairs/replay.js';
 import type { Sample } from './pairs/samples-file.js';
 import { shadowPairs } from './pairs/shadow.js';
@@ -31,8 +37,6 @@ export interface ValidationInput {
   baseline: string | string[];
   /** Base URL(s) of the color under validation. */
   candidate: string | string[];
-  /** The candidate server's health and readiness checks (spec server section); default greenlight's. */
-  candidateProbes?: { path: string; status: number }[];
   /** The version the candidate serves; when absent, read from its responses (x-model-version). */
   candidateVersion?: string;
   /** Absolute path of the candidate's model card. */
@@ -47,8 +51,13 @@ export interface ValidationInput {
   pairs?: AsyncIterable<ComparisonPair>;
   /** CPU/RSS of a color sampled over `sampleMs` (the local platform reads the OS); default: each server's /metrics. */
   resourceProbe?: (role: Role, sampleMs: number) => Promise<ResourceUsage>;
-  /** OIP model name on both servers (default "model"). */
+  /** OIP model name on both servers (default: each server section's modelName, "model"). */
   oipModelName?: string;
+  /** How each side is spoken to (they may differ: a FastAPI baseline, a Triton candidate); default greenlight's. */
+  baselineServer?: ServerSpec;
+  candidateServer?: ServerSpec;
+  /** How predictions are compared (spec.output); default labels. */
+  output?: OutputSpec;
   onProgress?: (event: ValidationProgress) => void;
   signal?: AbortSignal;
   clock?: Clock;
@@ -66,11 +75,15 @@ async function* concat(...sources: AsyncIterable<ComparisonPair>[]): AsyncGenera
   for (const s of sources) yield* s;
 }
 
+type Sides = { baseline: Protocol; candidate: Protocol };
+
 function pairSource(
   input: ValidationInput,
   http: HttpClient,
   clock: Clock,
   signal: AbortSignal,
+  protocols: Sides,
+  output: OutputSpec,
 ): AsyncIterable<ComparisonPair> {
   if (input.pairs) return input.pairs;
   const sources: AsyncIterable<ComparisonPair>[] = [];
@@ -84,13 +97,68 @@ function pairSource(
         samples: input.samples,
         concurrency: input.replayConcurrency,
         signal,
+        protocols,
+        kind: output.kind,
       }),
     );
   }
   if ((source === 'shadow' || source === 'both') && input.router) {
-    sources.push(shadowPairs({ router: input.router, clock, since: input.shadowSince, signal }));
+    sources.push(
+      shadowPairs({
+        router: input.router,
+        clock,
+        since: input.shadowSince,
+        signal,
+        decoding: { protocols, kind: output.kind },
+      }),
+    );
   }
   return concat(...sources);
+}
+
+/** How each side is spoken to and how their answers compare (greenlight's protocol and labels by default). */
+function speech(input: ValidationInput) {
+  const servers = {
+    baseline: input.baselineServer ?? protocolDefaults('greenlight'),
+    candidate: input.candidateServer ?? protocolDefaults('greenlight'),
+  };
+  const protocols: Sides = {
+    baseline: protocolFor(servers.baseline),
+    candidate: protocolFor(servers.candidate),
+  };
+  return { servers, protocols, output: input.output ?? DEFAULT_OUTPUT };
+}
+
+type Calls = Record<Role, EncodedRequest[]>;
+
+/** The samples encoded by each side's protocol; the InvalidDocumentError naming the rows that cannot be. */
+function encodeUpFront(
+  samples: readonly Sample[] | undefined,
+  protocols: Sides,
+): Calls | InvalidDocumentError | undefined {
+  if (!samples?.length) return undefined;
+  try {
+    return encodeSamples(samples, protocols);
+  } catch (err) {
+    if (err instanceof InvalidDocumentError) return err;
+    throw err;
+  }
+}
+
+/** Requests from the pairs' inputs (shadowed user requests); one the other side cannot take is left out. */
+function encodePairInputs(pairs: readonly ComparisonPair[], protocols: Sides): Calls {
+  const out: Calls = { baseline: [], candidate: [] };
+  for (const p of pairs) {
+    try {
+      const b = protocols.baseline.encode(p.input);
+      const c = protocols.candidate.encode(p.input);
+      out.baseline.push(b);
+      out.candidate.push(c);
+    } catch {
+      // not sendable to both: no load from it
+    }
+  }
+  return out;
 }
 
 /** The version a candidate reported in its answers (header, else body.model_version). */
@@ -115,6 +183,14 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
   const http = input.http ?? createHttpClient({ connections: Math.max(16, spec.latency.concurrency) });
   const enabled = ALL_GATES.filter((g) => spec.gates.includes(g));
   const results: GateResult[] = [];
+  const { servers, protocols, output } = speech(input);
+  // Every sample must be encodable by both sides before any traffic: a bad row is named by line.
+  const encoded = encodeUpFront(input.samples, protocols);
+  if (encoded instanceof InvalidDocumentError) {
+    if (!input.http) await http.close().catch(() => undefined);
+    const why = `samples cannot be sent: ${encoded.problems.map((p) => `${p.path}: expected ${p.expected}, found ${p.found}`).join('; ')}`;
+    return enabled.map((gate) => errorResult(gate, why, { problems: encoded.problems }));
+  }
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   input.signal?.addEventListener('abort', onAbort, { once: true });
@@ -123,7 +199,7 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
   timer.unref?.();
   const signal = controller.signal;
   const buffer: PairBuffer = createPairBuffer(
-    pairSource(input, http, clock, signal),
+    pairSource(input, http, clock, signal, protocols, output),
     spec.shadowTrafficSampleSize,
   );
   const monitor: ResourceMonitor = input.resourceProbe
@@ -133,9 +209,12 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
         urls: { baseline: list(input.baseline), candidate: list(input.candidate) },
         clock,
       });
-  const texts = () => {
-    const fromSamples = input.samples?.map((s) => s.text) ?? [];
-    return fromSamples.length > 0 ? fromSamples : buffer.pairs.map((p) => p.text);
+  // The latency gate's requests: the samples, else the inputs of the pairs seen (shadow traffic).
+  const calls = () => encoded ?? encodePairInputs(buffer.pairs, protocols);
+  /** A pair-reading gate whose pairs hold an answer the mapping cannot read reports that instead. */
+  const mappingGuard = (gate: GateName, pairs: readonly ComparisonPair[], result: () => GateResult) => {
+    const bad = firstMappingError(pairs);
+    return bad ? errorResult(gate, bad.message, bad.evidence) : result();
   };
   const cap = spec.shadowTrafficSampleSize;
 
@@ -146,42 +225,51 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
         candidate: list(input.candidate),
         waitSeconds: spec.healthCheckWaitSeconds,
         retries: spec.healthCheckRetries,
-        ...(input.candidateProbes ? { probes: input.candidateProbes } : {}),
         clock,
         signal: input.signal,
+        server: servers.candidate,
       }),
-    agreement: () =>
-      agreementGate({
-        pairs: buffer.iterate(),
+    agreement: async () => {
+      const result = await agreementGate({
+        pairs: stopAtMappingError(buffer.iterate()),
         spec,
         clock,
         signal,
+        output,
         onPair: (p) => input.onProgress?.({ type: 'pairs', ...p }),
-      }),
-    schema: async () =>
-      schemaGate({
+      });
+      return mappingGuard('agreement', buffer.pairs, () => result);
+    },
+    schema: async () => {
+      const pairs = await buffer.fill(Math.min(cap, 20));
+      const result = await schemaGate({
         client: http,
         baseline: list(input.baseline)[0],
         candidate: list(input.candidate)[0],
-        pairs: await buffer.fill(Math.min(cap, 20)),
+        pairs,
         oipModelName: input.oipModelName,
-      }),
-    distribution: async () =>
-      distributionGate({
-        pairs: await buffer.fill(Math.min(cap, DISTRIBUTION_PAIRS)),
-        spec: spec.distribution,
-      }),
+        baselineServer: servers.baseline,
+        candidateServer: servers.candidate,
+      });
+      return mappingGuard('schema', pairs, () => result);
+    },
+    distribution: async () => {
+      const pairs = await buffer.fill(Math.min(cap, DISTRIBUTION_PAIRS));
+      return mappingGuard('distribution', pairs, () =>
+        distributionGate({ pairs, spec: spec.distribution, kind: output.kind }),
+      );
+    },
     modelCard: async () => {
       const version = input.candidateVersion ?? observedVersion(await buffer.fill(1));
       return modelCardGate({ cardPath: input.candidateCard, deployedVersion: version });
     },
     latency: async () => {
-      if (texts().length === 0) await buffer.fill(1);
+      if (calls().candidate.length === 0) await buffer.fill(1);
       return latencyGate({
         client: http,
         baseline: list(input.baseline),
         candidate: list(input.candidate),
-        texts: texts(),
+        calls: calls(),
         spec: spec.latency,
         clock,
         signal: input.signal,

@@ -1,3 +1,4 @@
+import type { Prediction } from '../protocols/prediction.js';
 import type { GateName } from '../spec/types.js';
 
 /** Gate outcomes, ordered best to worst so the overall result is the worst one (STYLE.md §2). */
@@ -32,6 +33,10 @@ export interface CapturedResponse {
   body: unknown;
   latencyMs: number;
   version?: string;
+  /** What the side's protocol read from a 2xx answer (absent in fixtures built from bodies). */
+  prediction?: Prediction;
+  /** A 2xx answer in which the response mapping found no prediction: the DecodeError's message. */
+  decodeError?: string;
 }
 
 /**
@@ -41,9 +46,13 @@ export interface CapturedResponse {
  */
 export interface ComparisonPair {
   id: string;
+  /** The input, readable: a sample's text, else its input as JSON (clipped where shown). */
   text: string;
+  /** The sample's input as the samples file gave it (a shadow pair: the request body), for re-sending. */
+  input?: unknown;
   slice?: string;
-  expectedLabel?: string;
+  /** The sample's expected label or value, when the samples file gives one. */
+  expected?: string | number;
   baseline: CapturedResponse;
   candidate: CapturedResponse;
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type JsonServer, startJsonServer } from '../../protocols/testing/json-server.js';
 import { runCli } from '../../testing/cli.js';
 import { deadPort, type FakeModelServer, startFakeModelServer } from '../../validation/fake-server.js';
 
@@ -138,4 +139,81 @@ spec:
     await writeFile(p, text);
     return p;
   }
+});
+
+describe('greenlight validate --protocol', () => {
+  let blue: JsonServer;
+  let green: JsonServer;
+  let dir: string;
+  let samples: string;
+  // KServe V1 servers of one sklearn-style classifier (class ids), ready at /v1/models/iris.
+  const kserve = () =>
+    startJsonServer(({ method, path, body }) => {
+      if (method === 'GET' && path === '/') return { body: {} };
+      if (method === 'GET' && path === '/v1/models/iris') return { body: { name: 'iris', ready: true } };
+      if (method !== 'POST' || path !== '/v1/models/iris:predict') return undefined;
+      const [[x]] = (body as { instances: number[][] }).instances;
+      return { body: { predictions: [x > 0.5 ? 1 : 0] } };
+    });
+  beforeAll(async () => {
+    [blue, green] = await Promise.all([kserve(), kserve()]);
+    dir = await mkdtemp(join(tmpdir(), 'gl-validate-protocol-'));
+    samples = join(dir, 'rows.jsonl');
+    await writeFile(
+      samples,
+      Array.from({ length: 120 }, (_, i) => JSON.stringify({ input: [(i % 10) / 10, 1] })).join('\n'),
+    );
+  });
+  afterAll(() => Promise.all([blue.close(), green.close(), rm(dir, { recursive: true, force: true })]));
+
+  const args = (...more: string[]) => [
+    'validate',
+    '--blue',
+    blue.url,
+    '--green',
+    green.url,
+    '--samples',
+    samples,
+    ...more,
+  ];
+
+  it('talks to both servers in the named protocol and model name', async () => {
+    const r = await runCli(
+      args('--protocol', 'kserve-v1', '--model-name', 'iris', '--gates', 'health,agreement,schema'),
+    );
+    expect(r.stdout).toContain('result: PASSED (3 passed, 0 failed, 0 inconclusive, 0 error)');
+    expect(r.code).toBe(0);
+    const posts = green.requests.filter((q) => q.method === 'POST');
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.every((q) => q.path === '/v1/models/iris:predict')).toBe(true);
+  });
+
+  it('a row the protocol cannot send is one line naming it, exit 2, before any traffic', async () => {
+    const before = blue.requests.length;
+    const r = await runCli(args('--protocol', 'oip-v2', '--gates', 'agreement'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(
+      `samples file ${samples}: line 1: input (blue, protocol oip-v2): expected an OIP "inputs" list, a request body {"inputs": [...]} or {"text": "…"}, found a list of 2 (and 19 more) [GL_INVALID_DOCUMENT]`,
+    );
+    expect(blue.requests.length).toBe(before);
+  });
+
+  it('unknown protocols and output kinds, and http-json without a spec, are usage errors', async () => {
+    for (const [flags, message] of [
+      [
+        ['--protocol', 'grpc'],
+        '--protocol: unknown protocol "grpc"; protocols are greenlight, oip-v2, tfserving, kserve-v1, http-json',
+      ],
+      [['--protocol', 'http-json'], '--protocol http-json needs a request template and response mapping'],
+      [
+        ['--output', 'ranking'],
+        '--output: unknown output kind "ranking"; kinds are label, probabilities, regression',
+      ],
+    ] as const) {
+      const r = await runCli(args(...flags));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
 });

@@ -1,5 +1,12 @@
 import { GreenlightError, InvalidDocumentError, UsageError } from '../../errors.js';
-import type { GateName, ValidationSpec } from '../../spec/types.js';
+import type {
+  GateName,
+  OutputKind,
+  OutputSpec,
+  ProtocolName,
+  ServerSpec,
+  ValidationSpec,
+} from '../../spec/types.js';
 import { createHttpClient, describeNetworkError, type HttpClient, joinUrl } from '../../validation/http.js';
 import type { ValidationProgress } from '../../validation/run.js';
 import { intFlag, parseArgs } from '../args.js';
@@ -13,8 +20,13 @@ Progress goes to stderr; the report (or JSON) to stdout.
 
   --blue URL[,URL…]       baseline model server(s)
   --green URL[,URL…]      candidate model server(s)
-  --samples FILE          JSON lines: {"text", "expected_label"?, "slice"?}
-  --spec FILE             take thresholds (spec.validation) and green's card/version from a spec
+  --samples FILE          JSON lines: {"input", "expected"?, "slice"?} or {"text", …}
+  --spec FILE             take thresholds (spec.validation), green's card/version, each slot's
+                          server section and spec.output from a spec
+  --protocol P            how both servers are spoken to: greenlight (default), oip-v2,
+                          tfserving, kserve-v1 (http-json needs --spec for its mapping)
+  --model-name N          the model's name in oip-v2/tfserving/kserve-v1 URLs (default model)
+  --output KIND           what a prediction is: label (default), probabilities, regression
   --card FILE             green's model card (default: spec.green.modelCard)
   --version V             the version green should report (default: spec, else what it answers)
   --gates LIST            comma-separated subset of gates to run
@@ -66,6 +78,9 @@ function parseFlags(argv: string[]) {
       'sample-size': { type: 'string' },
       threshold: { type: 'string' },
       'latency-seconds': { type: 'string' },
+      protocol: { type: 'string' },
+      'model-name': { type: 'string' },
+      output: { type: 'string' },
     },
     false,
   );
@@ -87,25 +102,83 @@ function urlList(s: string | undefined, flag: string): string[] {
   });
 }
 
+interface Speech {
+  servers: { blue: ServerSpec; green: ServerSpec };
+  output: OutputSpec;
+}
+
+const PROTOCOLS: ProtocolName[] = ['greenlight', 'oip-v2', 'tfserving', 'kserve-v1', 'http-json'];
+const KINDS: OutputKind[] = ['label', 'probabilities', 'regression'];
+
+/** Each side's server section and the output kind: the spec's (or greenlight/label), then the flags. */
+async function resolveSpeech(values: Values, fromSpec: Speech | undefined): Promise<Speech> {
+  const { protocolDefaults, DEFAULT_OUTPUT } = await import('../../spec/server.js');
+  const greenlight = protocolDefaults('greenlight');
+  const speech: Speech = fromSpec ?? {
+    servers: { blue: greenlight, green: greenlight },
+    output: { ...DEFAULT_OUTPUT },
+  };
+  const protocol = values.protocol as ProtocolName | undefined;
+  if (protocol !== undefined) {
+    if (!PROTOCOLS.includes(protocol))
+      throw new UsageError(
+        `--protocol: unknown protocol ${JSON.stringify(protocol)}; protocols are ${PROTOCOLS.join(', ')}`,
+      );
+    if (protocol === 'http-json')
+      throw new UsageError(
+        '--protocol http-json needs a request template and response mapping: give them in --spec (server section)',
+      );
+    const s = protocolDefaults(protocol, values['model-name']);
+    speech.servers = { blue: s, green: s };
+  } else if (values['model-name'] !== undefined) {
+    // Probes that were the protocol's defaults follow the new name (TF Serving's status path
+    // holds it); probes the spec wrote itself are kept.
+    const rename = (s: ServerSpec): ServerSpec => {
+      const old = protocolDefaults(s.protocol, s.modelName);
+      const renamed = protocolDefaults(s.protocol, values['model-name']);
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      return {
+        ...s,
+        modelName: renamed.modelName,
+        health: same(s.health, old.health) ? renamed.health : s.health,
+        readiness: same(s.readiness, old.readiness) ? renamed.readiness : s.readiness,
+      };
+    };
+    speech.servers = { blue: rename(speech.servers.blue), green: rename(speech.servers.green) };
+  }
+  if (values.output !== undefined) {
+    if (!KINDS.includes(values.output as OutputKind))
+      throw new UsageError(
+        `--output: unknown output kind ${JSON.stringify(values.output)}; kinds are ${KINDS.join(', ')}`,
+      );
+    speech.output = { ...speech.output, kind: values.output as OutputKind };
+  }
+  return speech;
+}
+
 /** The ValidationSpec (defaults, or the spec file's), green's card and version, flags applied and checked. */
 async function resolveSpec(
   values: Values,
-): Promise<{ spec: ValidationSpec; card?: string; version?: string }> {
+): Promise<{ spec: ValidationSpec; card?: string; version?: string; speech: Speech }> {
   const { defaultValidationSpec, ALL_GATES } = await import('../../validation/defaults.js');
   let spec = defaultValidationSpec();
   let card = values.card;
   let version = values.version;
+  let fromSpec: Speech | undefined;
   if (values.spec) {
     const { loadSpec } = await import('../../spec/load.js');
+    const { outputOf, serverOf } = await import('../../spec/server.js');
     try {
       const d = await loadSpec(values.spec);
       spec = d.validation;
       card ??= d.green.modelCard;
       version ??= d.green.modelVersion;
+      fromSpec = { servers: { blue: serverOf(d.blue), green: serverOf(d.green) }, output: outputOf(d) };
     } catch (err) {
       throw err instanceof InvalidDocumentError ? oneLine(err, `spec ${values.spec}`) : err;
     }
   }
+  const speech = await resolveSpeech(values, fromSpec);
   if (values.gates !== undefined) {
     const gates = values.gates.split(',').map((g) => g.trim()) as GateName[];
     const bad = gates.find((g) => !ALL_GATES.includes(g));
@@ -131,25 +204,35 @@ async function resolveSpec(
   });
   if (problems.length > 0)
     throw oneLine(new InvalidDocumentError('validation thresholds', problems), 'bad threshold');
-  return { spec, card, version };
+  return { spec, card, version, speech };
 }
 
-async function loadSamples(path: string | undefined) {
+/** Read the samples and check, before any traffic, that each side's protocol can send every row. */
+async function loadSamples(path: string | undefined, speech: Speech) {
   if (!path) throw new UsageError('--samples FILE is required (or validation.samples in the spec)');
-  const { readSamples } = await import('../../validation/pairs/samples-file.js');
+  const [{ readSamples }, { encodeSamples }, { protocolFor }] = await Promise.all([
+    import('../../validation/pairs/samples-file.js'),
+    import('../../validation/pairs/encode-samples.js'),
+    import('../../protocols/registry.js'),
+  ]);
   try {
-    return await readSamples(path);
+    const samples = await readSamples(path);
+    encodeSamples(samples, {
+      blue: protocolFor(speech.servers.blue),
+      green: protocolFor(speech.servers.green),
+    });
+    return samples;
   } catch (err) {
     throw err instanceof InvalidDocumentError ? oneLine(err, `samples file ${path}`) : err;
   }
 }
 
 /** Unreachable endpoints are this command's input problem, not a gate result: one line, exit 2. */
-async function preflight(client: HttpClient, endpoints: [string, string[]][]): Promise<void> {
-  for (const [color, list] of endpoints) {
+async function preflight(client: HttpClient, endpoints: [string, string[], string][]): Promise<void> {
+  for (const [color, list, healthPath] of endpoints) {
     for (const u of list) {
       try {
-        await client.request('GET', joinUrl(u, '/health'), undefined, 5000);
+        await client.request('GET', joinUrl(u, healthPath), undefined, 5000);
       } catch (err) {
         throw new GreenlightError(
           'GL_UNREACHABLE',
@@ -176,8 +259,8 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv);
   const blue = urlList(values.blue, 'blue');
   const green = urlList(values.green, 'green');
-  const { spec, card, version } = await resolveSpec(values);
-  const samples = await loadSamples(values.samples ?? spec.samples);
+  const { spec, card, version, speech } = await resolveSpec(values);
+  const samples = await loadSamples(values.samples ?? spec.samples, speech);
   const [{ runValidation }, { formatReport, exitCodeFor }, { overallStatus }] = await Promise.all([
     import('../../validation/run.js'),
     import('../../validation/report.js'),
@@ -186,8 +269,8 @@ export async function run(argv: string[]): Promise<number> {
   const client = createHttpClient({ connections: Math.max(16, spec.latency.concurrency) });
   try {
     await preflight(client, [
-      ['blue', blue],
-      ['green', green],
+      ['blue', blue, speech.servers.blue.health.path],
+      ['green', green, speech.servers.green.health.path],
     ]);
     const results = await runValidation({
       spec: { ...spec, source: 'samples' },
@@ -196,13 +279,24 @@ export async function run(argv: string[]): Promise<number> {
       samples,
       candidateCard: card,
       candidateVersion: version,
+      baselineServer: speech.servers.blue,
+      candidateServer: speech.servers.green,
+      output: speech.output,
       http: client,
       onProgress: progressPrinter(process.stderr.isTTY === true),
     });
     if (values.json)
       console.log(
         JSON.stringify(
-          { status: overallStatus(results), blue, green, samples: samples.length, results },
+          {
+            status: overallStatus(results),
+            blue,
+            green,
+            protocols: { blue: speech.servers.blue.protocol, green: speech.servers.green.protocol },
+            output: speech.output.kind,
+            samples: samples.length,
+            results,
+          },
           null,
           2,
         ),

@@ -1,4 +1,4 @@
-import { serverOf } from '../../spec/server.js';
+import { outputOf, serverOf } from '../../spec/server.js';
 import { type GateResult, overallStatus } from '../../validation/types.js';
 import { patchContext } from '../commit.js';
 import type { ValidationProgress } from '../validate-input.js';
@@ -154,10 +154,9 @@ async function begin(input: StepInput): Promise<void> {
         candidateUrls: ctx.candidateUrls ?? [],
         baselineVersion: rollout.baselineVersion,
         candidateVersion: rollout.candidateVersion,
-        candidateProbes: [
-          serverOf(spec[rollout.candidate]).health,
-          serverOf(spec[rollout.candidate]).readiness,
-        ],
+        baselineServer: serverOf(spec[rollout.baseline]),
+        candidateServer: serverOf(spec[rollout.candidate]),
+        output: outputOf(spec),
         ...(spec[rollout.candidate].modelCard ? { modelCard: spec[rollout.candidate].modelCard } : {}),
         pairSource: source,
         router: deps.router,

@@ -1,6 +1,6 @@
-import type { ValidationSpec } from '../../spec/types.js';
+import type { OutputSpec, ValidationSpec } from '../../spec/types.js';
 import type { Clock } from '../clock.js';
-import { predictionsAgree, readPrediction } from '../prediction.js';
+import { comparePredictions, readPrediction } from '../prediction.js';
 import { type AgreementTestResult, createAgreementTest } from '../stats/agreement-test.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import { binomialCdf } from '../stats/binomial.js';
@@ -24,6 +24,8 @@ export interface AgreementGateInput {
   spec: AgreementSpec;
   clock: Clock;
   signal?: AbortSignal;
+  /** How predictions compare (output kind and tolerances); default labels. */
+  output?: OutputSpec;
   /** Called after every compared pair (the CLI's progress line, the controller's status). */
   onPair?: (progress: { compared: number; agreed: number; cap: number }) => void;
 }
@@ -87,7 +89,10 @@ class Tally {
   readonly slices = new Map<string, SliceTally>();
   readonly examples: Record<string, unknown>[] = [];
 
-  constructor(private readonly spec: AgreementSpec) {}
+  constructor(
+    private readonly spec: AgreementSpec,
+    private readonly output?: OutputSpec,
+  ) {}
 
   /** Count one pair; undefined when it is skipped (the baseline failed), else whether it agreed. */
   add(pair: ComparisonPair): boolean | undefined {
@@ -98,7 +103,8 @@ class Tally {
     }
     const c = readPrediction(pair.candidate);
     if (!c) this.candidateFailures++;
-    const ok = c !== undefined && predictionsAgree(b, c, this.spec.scoreTolerance);
+    const cmp = c === undefined ? undefined : comparePredictions(b, c, this.spec.scoreTolerance, this.output);
+    const ok = cmp?.agree === true;
     this.compared++;
     if (ok) this.agreed++;
     if (pair.slice !== undefined) {
@@ -114,6 +120,8 @@ class Tally {
         text: clip(pair.text),
         baseline: pair.baseline.body,
         candidate: pair.candidate.body,
+        predictions: { baseline: b, candidate: c ?? null },
+        ...(cmp?.distance !== undefined ? { distance: round(cmp.distance, 6) } : {}),
       });
     }
     return ok;
@@ -242,7 +250,7 @@ export async function agreementGate(input: AgreementGateInput): Promise<GateResu
     cap,
   });
   const deadline = clock.now() + spec.timeoutSeconds * 1000;
-  const tally = new Tally(spec);
+  const tally = new Tally(spec, input.output);
   let stoppedBy: StoppedBy = 'source exhausted';
   let sprtDecidedAt: number | null = null;
   // Why to stop after the latest pair, if at all.

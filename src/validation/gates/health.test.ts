@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { protocolDefaults } from '../../spec/server.js';
 import { deadPort, type FakeModelServer, fakeClock, startFakeModelServer } from '../fake-server.js';
 import { createHttpClient } from '../http.js';
 import { healthGate } from './health.js';
@@ -30,9 +31,8 @@ describe('health gate', () => {
   it("asks the candidate's own probe paths when the spec's server section names them", async () => {
     const input = { client, candidate: [notReady.url], waitSeconds: 1, retries: 1, clock: fakeClock() };
     expect((await healthGate(input)).status).toBe('failed');
-    expect((await healthGate({ ...input, probes: [{ path: '/health', status: 200 }] })).status).toBe(
-      'passed',
-    );
+    const server = { ...protocolDefaults('greenlight'), readiness: { path: '/health', status: 200 } };
+    expect((await healthGate({ ...input, server })).status).toBe('passed');
   });
 
   it('fails when a replica stays not ready past waitSeconds × retries, polling meanwhile', async () => {

@@ -1,3 +1,6 @@
+import { judgeProbe } from '../../protocols/probe.js';
+import { protocolDefaults } from '../../spec/server.js';
+import type { ServerSpec } from '../../spec/types.js';
 import type { Clock } from '../clock.js';
 import { describeNetworkError, type HttpClient, joinUrl } from '../http.js';
 import type { GateResult } from '../types.js';
@@ -12,30 +15,20 @@ export interface HealthGateInput {
   retries: number;
   clock: Clock;
   signal?: AbortSignal;
-  /** The candidate server's own checks (spec server.health, server.readiness); default greenlight's /health and /ready. */
-  probes?: { path: string; status: number }[];
+  /** The candidate's server section: its health and readiness probes (default greenlight's /health, /ready). */
+  server?: ServerSpec;
 }
-
-const GREENLIGHT_PROBES = [
-  { path: '/health', status: 200 },
-  { path: '/ready', status: 200 },
-];
 
 type Probe = { ok: true } | { ok: false; reachable: boolean; detail: string };
 
-async function probe(
-  client: HttpClient,
-  url: string,
-  timeoutMs: number,
-  probes = GREENLIGHT_PROBES,
-): Promise<Probe> {
-  for (const { path, status } of probes) {
+async function probe(client: HttpClient, url: string, timeoutMs: number, server: ServerSpec): Promise<Probe> {
+  for (const rule of [server.health, server.readiness]) {
     try {
-      const r = await client.request('GET', joinUrl(url, path), undefined, timeoutMs);
-      if (r.status !== status)
-        return { ok: false, reachable: true, detail: `GET ${path} answered ${r.status}` };
+      const r = await client.request('GET', joinUrl(url, rule.path), undefined, timeoutMs);
+      const seen = judgeProbe(rule, r.status, r.text);
+      if (!seen.ok) return { ok: false, reachable: true, detail: seen.detail };
     } catch (err) {
-      return { ok: false, reachable: false, detail: `GET ${path}: ${describeNetworkError(err)}` };
+      return { ok: false, reachable: false, detail: `GET ${rule.path}: ${describeNetworkError(err)}` };
     }
   }
   return { ok: true };
@@ -63,7 +56,7 @@ async function waitForReplica(
   let everReachable = false;
   for (;;) {
     attempts++;
-    const last = await probe(input.client, url, timeoutMs, input.probes);
+    const last = await probe(input.client, url, timeoutMs, input.server ?? protocolDefaults('greenlight'));
     if (last.ok)
       return { url, status: 'ready', attempts, readyAfterSeconds: round((clock.now() - started) / 1000, 3) };
     if (last.reachable) everReachable = true;
@@ -75,7 +68,8 @@ async function waitForReplica(
 }
 
 /**
- * Health gate: each candidate replica must answer 200 on /health and /ready before the deadline
+ * Health gate: each candidate replica must pass its server section's health and readiness probes
+ * (greenlight: 200 on /health and /ready; OIP v2: /v2/health/live and /ready; …) before the deadline
  * (waitSeconds × retries), polled at most once a second. Never answering at all is `error`
  * (nothing measured); answering but never ready is `failed`.
  */

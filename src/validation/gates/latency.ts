@@ -1,4 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
+import type { EncodedRequest } from '../../protocols/protocol.js';
 import type { LatencySpec } from '../../spec/types.js';
 import type { Clock } from '../clock.js';
 import type { HttpClient } from '../http.js';
@@ -18,8 +19,10 @@ export interface LatencyGateInput {
   client: HttpClient;
   baseline: string[];
   candidate: string[];
-  /** Request bodies are drawn from these, in order, cycling. */
-  texts: readonly string[];
+  /** Each color's requests (encoded by its protocol), in order, cycling... */
+  calls?: Record<Role, readonly EncodedRequest[]>;
+  /** ...or texts for greenlight's `POST /predict {"text"}` on both. */
+  texts?: readonly string[];
   spec: LatencySpec;
   clock: Clock;
   signal?: AbortSignal;
@@ -102,12 +105,18 @@ async function measure(input: LatencyGateInput, rounds: number): Promise<Record<
   };
   try {
     for (const role of ['baseline', 'candidate'] as const)
-      await runLoadPhase({ ...common, urls: urls[role], requests: spec.warmupRequests });
+      await runLoadPhase({
+        ...common,
+        calls: input.calls?.[role],
+        urls: urls[role],
+        requests: spec.warmupRequests,
+      });
     const phaseMs = (spec.durationSeconds * 1000) / rounds;
     for (const role of phaseOrder(rounds)) {
       await input.monitor?.start(role, phaseMs).catch(() => undefined);
       const p = await runLoadPhase({
         ...common,
+        calls: input.calls?.[role],
         urls: urls[role],
         durationMs: phaseMs,
         histogram: hist[role],
@@ -164,7 +173,8 @@ export async function latencyGate(input: LatencyGateInput): Promise<GateResult> 
   const rounds = Math.max(1, input.rounds ?? 4);
   const floor = input.noiseFloorMs ?? 0.5;
   const maxErrorRatio = input.maxErrorRatio ?? 0.01;
-  if (input.texts.length === 0) return errorResult('latency', 'no request texts to send');
+  if ((input.calls?.candidate.length ?? input.texts?.length ?? 0) === 0)
+    return errorResult('latency', 'no requests to send');
   let m: Record<Role, Measured>;
   try {
     m = await measure(input, rounds);

@@ -1,6 +1,10 @@
+import { protocolFor } from '../../protocols/registry.js';
+import { protocolDefaults } from '../../spec/server.js';
+import type { ServerSpec } from '../../spec/types.js';
 import { describeNetworkError, type HttpClient, joinUrl } from '../http.js';
 import { parseBody } from '../pairs/capture.js';
-import type { ComparisonPair, GateResult } from '../types.js';
+import type { CapturedResponse, ComparisonPair, GateResult } from '../types.js';
+import { describeTensorDiff, diffOipMetadata } from './oip-metadata.js';
 import { errorResult, gateResult } from './result.js';
 
 /** JSON type names by path: `{label: "spam"}` → `{"label": ["string"]}`; array elements use `[]`. */
@@ -58,6 +62,9 @@ export interface SchemaGateInput {
   pairs: readonly ComparisonPair[];
   /** OIP model name, `/v2/models/{name}` (the model server's default is `model`). */
   oipModelName?: string;
+  /** Each side's server section (default greenlight's protocol): which structure is compared. */
+  baselineServer?: ServerSpec;
+  candidateServer?: ServerSpec;
 }
 
 async function getJson(
@@ -72,20 +79,48 @@ async function getJson(
   }
 }
 
-/** The metadata's tensors without versions (which are expected to differ). */
-function tensors(meta: unknown): unknown {
-  const m = meta as { inputs?: unknown; outputs?: unknown };
-  return { inputs: m?.inputs ?? null, outputs: m?.outputs ?? null };
-}
-
 type Fetched = Awaited<ReturnType<typeof getJson>>;
 const speaks = (r: Fetched): r is { status: number; body: unknown } => 'status' in r && r.status === 200;
 
-/** Compare OIP metadata when either side serves `/v2`: evidence, plus a problem when they differ. */
+/** Compare two models' OIP metadata (names, datatypes, shapes of inputs and outputs). */
+async function compareMetadata(
+  input: SchemaGateInput,
+  names: { baseline: string; candidate: string },
+): Promise<{ oip: Record<string, unknown>; problem?: string }> {
+  const path = (n: string) => `/v2/models/${encodeURIComponent(n)}`;
+  const [bm, cm] = await Promise.all([
+    getJson(input.client, joinUrl(input.baseline, path(names.baseline))),
+    getJson(input.client, joinUrl(input.candidate, path(names.candidate))),
+  ]);
+  const model =
+    names.baseline === names.candidate ? names.baseline : `${names.baseline} → ${names.candidate}`;
+  if (!speaks(bm)) return { oip: { served: true, model, note: `baseline has no model "${names.baseline}"` } };
+  if (!speaks(cm))
+    return {
+      oip: { served: true, model },
+      problem: `candidate has no OIP model "${names.candidate}" (GET ${path(names.candidate)})`,
+    };
+  const diff = diffOipMetadata(bm.body, cm.body);
+  if (diff.length === 0) return { oip: { served: true, model, same: true } };
+  return {
+    oip: { served: true, model, same: false, diff },
+    problem: `OIP metadata of "${model}" differs: ${diff.map(describeTensorDiff).join(', ')}`,
+  };
+}
+
+/**
+ * OIP metadata: both sides speak OIP v2 → their models' metadata must match. Otherwise (e.g. both
+ * greenlight's protocol) compared when either side serves `/v2` (greenlight's server does).
+ */
 async function compareOip(
   input: SchemaGateInput,
+  b: ServerSpec,
+  c: ServerSpec,
 ): Promise<{ oip: Record<string, unknown>; problem?: string }> {
-  const name = input.oipModelName ?? 'model';
+  if (b.protocol === 'oip-v2' && c.protocol === 'oip-v2')
+    return compareMetadata(input, { baseline: b.modelName, candidate: c.modelName });
+  if (b.protocol !== c.protocol)
+    return { oip: { served: false, note: `protocols differ (${b.protocol} → ${c.protocol})` } };
   const [bv2, cv2] = await Promise.all([
     getJson(input.client, joinUrl(input.baseline, '/v2')),
     getJson(input.client, joinUrl(input.candidate, '/v2')),
@@ -97,27 +132,11 @@ async function compareOip(
       problem: 'baseline serves OIP v2 (/v2) but the candidate does not',
     };
   if (!speaks(bv2)) return { oip: { served: 'candidate only' } };
-  const path = `/v2/models/${encodeURIComponent(name)}`;
-  const [bm, cm] = await Promise.all([
-    getJson(input.client, joinUrl(input.baseline, path)),
-    getJson(input.client, joinUrl(input.candidate, path)),
-  ]);
-  if (!speaks(bm)) return { oip: { served: true, model: name, note: `baseline has no model "${name}"` } };
-  if (!speaks(cm))
-    return {
-      oip: { served: true, model: name },
-      problem: `candidate has no OIP model "${name}" (GET ${path})`,
-    };
-  const bt = tensors(bm.body);
-  const ct = tensors(cm.body);
-  if (JSON.stringify(bt) === JSON.stringify(ct)) return { oip: { served: true, model: name, same: true } };
-  return {
-    oip: { served: true, model: name, same: false, baseline: bt, candidate: ct },
-    problem: `OIP metadata of "${name}" differs`,
-  };
+  const name = input.oipModelName ?? b.modelName;
+  return compareMetadata(input, { baseline: name, candidate: input.oipModelName ?? c.modelName });
 }
 
-function describeDiff(d: SchemaDiff): string {
+function describeDiff(d: SchemaDiff, path: string): string {
   const parts = [
     d.missing.length ? `missing ${d.missing.join(', ')}` : '',
     d.added.length ? `added ${d.added.join(', ')}` : '',
@@ -125,26 +144,33 @@ function describeDiff(d: SchemaDiff): string {
       ? `changed ${d.changed.map((c) => `${c.path} ${c.baseline}→${c.candidate}`).join(', ')}`
       : '',
   ].filter(Boolean);
-  return `/predict response differs: ${parts.join('; ')}`;
+  return `${path} response differs: ${parts.join('; ')}`;
 }
 
 const ok = (s: number) => s >= 200 && s < 300;
 
 /**
- * Schema gate: the candidate's successful /predict answers have the same fields and JSON types as
- * the baseline's (every difference — missing, added, changed — fails, with the diff as evidence),
- * and when both speak the Open Inference Protocol the model metadata's inputs and outputs match.
+ * Schema gate: the candidate's successful answers have the same fields and JSON types as the
+ * baseline's (every difference — missing, added, changed — fails, with the diff as evidence); when
+ * the two sides speak different protocols, their decoded predictions are compared instead (their
+ * answers cannot share a shape). When both speak the Open Inference Protocol the models' metadata
+ * (input/output names, datatypes, shapes) must match, the tensor diff being the evidence.
  */
 export async function schemaGate(input: SchemaGateInput): Promise<GateResult> {
+  const bs = input.baselineServer ?? protocolDefaults('greenlight');
+  const cs = input.candidateServer ?? protocolDefaults('greenlight');
+  const same = bs.protocol === cs.protocol;
+  const what = same ? protocolFor(bs).path : 'prediction';
+  const view = (r: CapturedResponse) => (same ? r.body : (r.prediction ?? r.body));
   const used = input.pairs.slice(0, 50);
   const base = new Map<string, Set<string>>();
   const cand = new Map<string, Set<string>>();
   const okBase = used.filter((p) => ok(p.baseline.status));
   const okCand = used.filter((p) => ok(p.candidate.status));
-  for (const p of okBase) shapeOf(p.baseline.body, '', base);
-  for (const p of okCand) shapeOf(p.candidate.body, '', cand);
+  for (const p of okBase) shapeOf(view(p.baseline), '', base);
+  for (const p of okCand) shapeOf(view(p.candidate), '', cand);
   if (okBase.length === 0)
-    return errorResult('schema', 'no successful baseline /predict answer to compare with', {
+    return errorResult('schema', `no successful baseline ${what} answer to compare with`, {
       pairs: used.length,
     });
   if (okCand.length === 0) {
@@ -152,7 +178,7 @@ export async function schemaGate(input: SchemaGateInput): Promise<GateResult> {
     return gateResult(
       'schema',
       'failed',
-      `candidate answered none of ${used.length} /predict requests successfully`,
+      `candidate answered none of ${used.length} ${what} requests successfully`,
       {
         measured: { candidateOk: 0 },
         threshold: { candidateOk: used.length },
@@ -161,7 +187,7 @@ export async function schemaGate(input: SchemaGateInput): Promise<GateResult> {
     );
   }
   const predictDiff = diffShapes(base, cand);
-  const { oip, problem: oipProblem } = await compareOip(input);
+  const { oip, problem: oipProblem } = await compareOip(input, bs, cs);
   const measured = {
     fieldsMissing: predictDiff.missing.length,
     fieldsAdded: predictDiff.added.length,
@@ -169,19 +195,22 @@ export async function schemaGate(input: SchemaGateInput): Promise<GateResult> {
   };
   const threshold = { fieldsMissing: 0, fieldsAdded: 0, typesChanged: 0 };
   const evidence = {
+    compares: same ? `${bs.protocol} ${what} answers` : `predictions (${bs.protocol} → ${cs.protocol})`,
     diff: predictDiff,
     baselineFields: Object.fromEntries([...base].map(([k, v]) => [k || '(root)', [...v].join('|')])),
     compared: { baseline: okBase.length, candidate: okCand.length },
     oip,
   };
-  const problems = [isEmpty(predictDiff) ? '' : describeDiff(predictDiff), oipProblem ?? ''].filter(Boolean);
+  const problems = [isEmpty(predictDiff) ? '' : describeDiff(predictDiff, what), oipProblem ?? ''].filter(
+    Boolean,
+  );
   if (problems.length > 0)
     return gateResult('schema', 'failed', problems.join('; '), { measured, threshold, evidence });
   const fields = [...base.keys()].filter(Boolean).join(', ');
   return gateResult(
     'schema',
     'passed',
-    `same /predict fields and types (${fields})${oip.served === true ? '; same OIP metadata' : ''}`,
+    `same ${what} fields and types (${fields})${oip.served === true ? '; same OIP metadata' : ''}`,
     {
       measured,
       threshold,

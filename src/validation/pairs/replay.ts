@@ -1,7 +1,11 @@
+import type { Protocol } from '../../protocols/protocol.js';
+import { protocolFor } from '../../protocols/registry.js';
+import { protocolDefaults } from '../../spec/server.js';
+import type { OutputKind } from '../../spec/types.js';
 import type { HttpClient } from '../http.js';
-import type { ComparisonPair } from '../types.js';
-import { capturePredict } from './capture.js';
-import type { Sample } from './samples-file.js';
+import type { CapturedResponse, ComparisonPair } from '../types.js';
+import { captureCall } from './capture.js';
+import { inputOf, type Sample } from './samples-file.js';
 
 export interface ReplayOptions {
   client: HttpClient;
@@ -13,6 +17,22 @@ export interface ReplayOptions {
   concurrency?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** How each side is spoken to (they may differ); default greenlight's /predict for both. */
+  protocols?: { baseline: Protocol; candidate: Protocol };
+  /** The output kind both sides' answers are decoded as (default label). */
+  kind?: OutputKind;
+}
+
+/** Encode with the side's protocol, send, decode; an input it cannot encode is a failed call (checked up front by encodeSamples). */
+function sendTo(opts: ReplayOptions, protocol: Protocol, url: string, s: Sample): Promise<CapturedResponse> {
+  let req: ReturnType<Protocol['encode']>;
+  try {
+    req = protocol.encode(inputOf(s));
+  } catch (err) {
+    return Promise.resolve({ status: 0, body: { error: (err as Error).message }, latencyMs: 0 });
+  }
+  const kind = opts.kind ?? 'label';
+  return captureCall(opts.client, url, req, (body) => protocol.decode(body, kind), opts.timeoutMs);
 }
 
 /**
@@ -22,20 +42,20 @@ export interface ReplayOptions {
  */
 export async function* replayPairs(opts: ReplayOptions): AsyncGenerator<ComparisonPair> {
   const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const greenlight = protocolFor(protocolDefaults('greenlight'));
+  const { baseline: bp, candidate: cp } = opts.protocols ?? { baseline: greenlight, candidate: greenlight };
   const inFlight: Promise<ComparisonPair>[] = [];
   let next = 0;
   const start = (i: number): Promise<ComparisonPair> => {
     const s = opts.samples[i];
     const b = opts.baseline[i % opts.baseline.length];
     const c = opts.candidate[i % opts.candidate.length];
-    return Promise.all([
-      capturePredict(opts.client, b, s.text, opts.timeoutMs),
-      capturePredict(opts.client, c, s.text, opts.timeoutMs),
-    ]).then(([baseline, candidate]) => ({
+    return Promise.all([sendTo(opts, bp, b, s), sendTo(opts, cp, c, s)]).then(([baseline, candidate]) => ({
       id: `sample-${i + 1}`,
       text: s.text,
+      input: inputOf(s),
       slice: s.slice,
-      expectedLabel: s.expectedLabel,
+      expected: s.expected,
       baseline,
       candidate,
     }));
@@ -49,7 +69,7 @@ export async function* replayPairs(opts: ReplayOptions): AsyncGenerator<Comparis
       yield await head;
     }
   } finally {
-    // Let abandoned calls settle quietly; they never reject (capturePredict captures failures).
+    // Let abandoned calls settle quietly; they never reject (captureCall captures failures).
     await Promise.allSettled(inFlight);
   }
 }

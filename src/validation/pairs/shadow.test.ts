@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { protocolFor } from '../../protocols/registry.js';
 import type { ShadowPair } from '../../router/types.js';
+import { protocolDefaults } from '../../spec/server.js';
 import { fakeClock } from '../fake-server.js';
 import { shadowPairs, toComparisonPair } from './shadow.js';
 
@@ -26,8 +28,21 @@ describe('router shadow pairs', () => {
     expect(toComparisonPair(sp(7, '{"text":"hi"}'))).toEqual({
       id: 'shadow-7',
       text: 'hi',
-      baseline: { status: 200, body: { label: 'spam', score: 0.9 }, latencyMs: 2, version: 'v1' },
-      candidate: { status: 200, body: { label: 'ham', score: 0.7 }, latencyMs: 3, version: 'v2' },
+      input: { text: 'hi' },
+      baseline: {
+        status: 200,
+        body: { label: 'spam', score: 0.9 },
+        latencyMs: 2,
+        version: 'v1',
+        prediction: { label: 'spam', score: 0.9 },
+      },
+      candidate: {
+        status: 200,
+        body: { label: 'ham', score: 0.7 },
+        latencyMs: 3,
+        version: 'v2',
+        prediction: { label: 'ham', score: 0.7 },
+      },
     });
     expect(toComparisonPair(sp(8, '{"text":"x"}', { error: 'timeout', status: 0 }))?.candidate).toMatchObject(
       { status: 0, body: { error: 'timeout' } },
@@ -37,6 +52,37 @@ describe('router shadow pairs', () => {
   it('skips requests without a text body', () => {
     expect(toComparisonPair(sp(1, ''))).toBeUndefined();
     expect(toComparisonPair(sp(2, '{"instances":[]}'))).toBeUndefined();
+  });
+
+  it("decodes each answer with its side's protocol; only the baseline protocol's prediction requests count", () => {
+    const decoding = {
+      protocols: {
+        baseline: protocolFor(protocolDefaults('oip-v2')),
+        candidate: protocolFor({ ...protocolDefaults('http-json'), response: { probabilities: 'p' } }),
+      },
+      kind: 'probabilities' as const,
+    };
+    const infer = {
+      ...sp(9, JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1], data: [1] }] })),
+      path: '/v2/models/model/infer',
+      primary: {
+        color: 'blue' as const,
+        status: 200,
+        body: JSON.stringify({ outputs: [{ name: 'y', datatype: 'FP32', shape: [1, 2], data: [0.2, 0.8] }] }),
+        latencyMs: 1,
+      },
+    };
+    const p = toComparisonPair(
+      { ...infer, shadow: { ...infer.shadow, body: '{"p":[0.25,0.75]}' } },
+      decoding,
+    );
+    expect(p?.baseline.prediction).toMatchObject({ label: '1', score: 0.8 });
+    expect(p?.candidate.prediction).toMatchObject({ label: '1', score: 0.75 });
+    const unread = toComparisonPair({ ...infer, shadow: { ...infer.shadow, body: '{"q":1}' } }, decoding);
+    expect(unread?.candidate.decodeError).toContain('response mapping probabilities "p": matches nothing');
+    // a /predict body, or a metadata GET, is not this baseline's prediction request
+    expect(toComparisonPair(sp(10, '{"text":"hi"}'), decoding)).toBeUndefined();
+    expect(toComparisonPair({ ...infer, method: 'GET' }, decoding)).toBeUndefined();
   });
 
   it('polls from `since`, advancing by nextSeq, until aborted', async () => {

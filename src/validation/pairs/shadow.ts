@@ -1,7 +1,34 @@
+import type { Protocol } from '../../protocols/protocol.js';
+import { protocolFor } from '../../protocols/registry.js';
 import type { RouterControl, ShadowPair } from '../../router/types.js';
+import { protocolDefaults } from '../../spec/server.js';
+import type { OutputKind } from '../../spec/types.js';
 import type { Clock } from '../clock.js';
 import type { ComparisonPair } from '../types.js';
-import { parseBody } from './capture.js';
+import { parseBody, withPrediction } from './capture.js';
+import { describeInput } from './samples-file.js';
+
+/** How the two answers of a shadow pair are read: each side by its own protocol. */
+export interface ShadowDecoding {
+  protocols: { baseline: Protocol; candidate: Protocol };
+  kind: OutputKind;
+}
+
+const greenlightDecoding = (): ShadowDecoding => {
+  const p = protocolFor(protocolDefaults('greenlight'));
+  return { protocols: { baseline: p, candidate: p }, kind: 'label' };
+};
+
+/** A user request the baseline's protocol would send as a prediction (same method and path, an input it can encode). */
+function isPrediction(p: ShadowPair, protocol: Protocol, body: unknown): boolean {
+  if (p.method !== protocol.method || p.path.split('?')[0] !== protocol.path) return false;
+  try {
+    protocol.encode(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface ShadowSourceOptions {
   router: Pick<RouterControl, 'shadowPairs'>;
@@ -13,25 +40,39 @@ export interface ShadowSourceOptions {
   /** Wait between polls when the router has nothing new. */
   pollMs?: number;
   signal?: AbortSignal;
+  /** Default: greenlight's /predict on both sides, label output. */
+  decoding?: ShadowDecoding;
 }
 
 /**
  * Turn a router shadow pair into a comparison pair: the primary (user-facing) response is the
- * baseline, the shadow copy the candidate. Returns undefined for requests without a `text` body
- * (health probes, OIP calls): they carry nothing to compare.
+ * baseline, the shadow copy the candidate, each decoded by its side's protocol (the router copies
+ * raw HTTP). Returns undefined for requests that are not the baseline protocol's prediction
+ * request (health probes, metadata, batches): they carry nothing to compare.
  */
-export function toComparisonPair(p: ShadowPair): ComparisonPair | undefined {
-  const req = parseBody(p.requestBody) as { text?: unknown } | string;
-  if (typeof req !== 'object' || req === null || typeof req.text !== 'string') return undefined;
+export function toComparisonPair(
+  p: ShadowPair,
+  decoding: ShadowDecoding = greenlightDecoding(),
+): ComparisonPair | undefined {
+  const req = parseBody(p.requestBody);
+  // Not JSON (parseBody kept the text): no protocol here sends that.
+  if (typeof req === 'string') return undefined;
+  if (!isPrediction(p, decoding.protocols.baseline, req)) return undefined;
+  const { baseline, candidate } = decoding.protocols;
+  const decode = (protocol: Protocol) => (body: unknown) => protocol.decode(body, decoding.kind);
   return {
     id: `shadow-${p.seq}`,
-    text: req.text,
-    baseline: {
-      status: p.primary.status,
-      body: parseBody(p.primary.body),
-      latencyMs: p.primary.latencyMs,
-      version: p.primary.version,
-    },
+    text: describeInput(req),
+    input: req,
+    baseline: withPrediction(
+      {
+        status: p.primary.status,
+        body: parseBody(p.primary.body),
+        latencyMs: p.primary.latencyMs,
+        version: p.primary.version,
+      },
+      decode(baseline),
+    ),
     candidate: p.shadow.error
       ? {
           status: 0,
@@ -39,12 +80,15 @@ export function toComparisonPair(p: ShadowPair): ComparisonPair | undefined {
           latencyMs: p.shadow.latencyMs,
           version: p.shadow.version,
         }
-      : {
-          status: p.shadow.status,
-          body: parseBody(p.shadow.body),
-          latencyMs: p.shadow.latencyMs,
-          version: p.shadow.version,
-        },
+      : withPrediction(
+          {
+            status: p.shadow.status,
+            body: parseBody(p.shadow.body),
+            latencyMs: p.shadow.latencyMs,
+            version: p.shadow.version,
+          },
+          decode(candidate),
+        ),
   };
 }
 
@@ -56,12 +100,13 @@ export async function* shadowPairs(opts: ShadowSourceOptions): AsyncGenerator<Co
   let since = opts.since ?? 0;
   const batch = opts.batch ?? 100;
   const pollMs = opts.pollMs ?? 250;
+  const decoding = opts.decoding ?? greenlightDecoding();
   while (!opts.signal?.aborted) {
     const { pairs, nextSeq } = await opts.router.shadowPairs(since, batch);
     since = Math.max(since, nextSeq);
     for (const p of pairs) {
       since = Math.max(since, p.seq);
-      const pair = toComparisonPair(p);
+      const pair = toComparisonPair(p, decoding);
       if (pair) yield pair;
     }
     if (pairs.length < batch) await opts.clock.sleep(pollMs, opts.signal);
