@@ -35,10 +35,6 @@ function testSpec(): string {
   const doc = parse(readFileSync(join(EXAMPLE, 'spec.yaml'), 'utf8'));
   for (const c of ['blue', 'green']) doc.spec[c].cwd = EXAMPLE;
   doc.spec.validation.samples = join(EXAMPLE, 'samples.jsonl');
-  // The gates cannot read this app's answers until protocol-aware validation (http-json request
-  // templates and response mappings) lands from the `protocols` branch; until then the switch is
-  // on readiness alone. The lead turns this on after merging.
-  doc.spec.validation.enabled = false;
   doc.spec.autoSwitch.switchDelaySeconds = 0;
   // Long enough to roll back by hand while observing.
   doc.spec.observation.window = '5m';
@@ -107,6 +103,16 @@ describe.skipIf(NO_PYTHON)('bring your own model server: the FastAPI example', (
       );
       expect(observing.phase, observing.rollout?.reason ?? '').toBe('Observing');
       expect(observing.activeColor).toBe('green');
+      // Proven before the switch: every gate read the app's own JSON through the spec's mapping.
+      const gates = Object.fromEntries(observing.rollout!.gateResults.map((g) => [g.gate, g.status]));
+      expect(gates).toEqual({
+        health: 'passed',
+        agreement: 'passed',
+        schema: 'passed',
+        distribution: 'passed',
+        latency: 'passed',
+        resources: 'passed',
+      });
       // Users reach v2 through the router before anyone rolls back.
       await waitUntil(() => (traffic.stats().byVersion.v2 ?? 0) >= 20);
       await c.post('/api/deployments/tumour-classifier/rollback', { reason: 'e2e: roll back under traffic' });
