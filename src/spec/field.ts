@@ -49,7 +49,8 @@ export interface PathField extends Common {
 
 export interface ArrayField extends Common {
   kind: 'array';
-  items: StringField;
+  /** Strings, or mappings (rollout steps); a list of mappings has no default but []. */
+  items: StringField | ObjectField;
   default?: readonly string[];
   minItems?: number;
   unique?: boolean;
@@ -96,7 +97,7 @@ export const duration = (doc: string, o: Opts<DurationField> = {}): DurationFiel
 export const path = (doc: string, o: Opts<PathField> = {}): PathField => ({ kind: 'path', doc, ...o });
 export const list = (
   doc: string,
-  items: StringField,
+  items: StringField | ObjectField,
   o: Opts<Omit<ArrayField, 'items'>> = {},
 ): ArrayField => ({
   kind: 'array',
@@ -130,6 +131,7 @@ export function expectedText(f: Field): string {
     case 'path':
       return 'a file path';
     case 'array':
+      if (f.items.kind === 'object') return 'a list of mappings';
       return `a list of ${expectedText(f.items).replace(/^one of/, 'values from')}`;
     case 'object':
       return 'a mapping';

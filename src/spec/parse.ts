@@ -108,6 +108,7 @@ function assemble(doc: CheckedDocument): DeploymentSpec {
     warmupRequests: s.warmupRequests,
     validation: s.validation,
     autoSwitch: s.autoSwitch,
+    rollout: s.rollout,
     observation: s.observation,
     teardown: s.teardown,
     observability: s.observability,

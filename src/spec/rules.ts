@@ -1,4 +1,5 @@
 import { foundText, type Problem } from './check.js';
+import { checkRolloutSteps } from './rollout.js';
 import { COLORS, type DeploymentSpec } from './types.js';
 
 export type Platform = 'local' | 'kubernetes';
@@ -45,6 +46,7 @@ export function checkRules(spec: DeploymentSpec, platform: Platform, problems: P
       found: 'nothing',
     });
   }
+  checkRolloutSteps(spec, problems);
 }
 
 /** Local unless told otherwise, or unless the slots name images and no model files. */
