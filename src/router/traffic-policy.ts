@@ -47,9 +47,17 @@ export class TrafficPolicy {
     return this.currentWeights;
   }
 
+  /**
+   * Pins survive a change of weights (a staged rollout keeps each user on one color from step to
+   * step) but not the end of a color's share: weights cleared while the active color stays, or a
+   * weight of 0, is a staged rollout rolled back, and its users leave the candidate with it.
+   */
   set weights(w: Record<Color, number> | null) {
     this.sync(this.state.generation);
     this.currentWeights = w;
+    for (const c of ['blue', 'green'] as const) {
+      if (w === null ? c !== this.state.active : w[c] <= 0) this.sticky?.dropColor(c);
+    }
   }
 
   /**
