@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeView } from '../control-plane/deployment-view.js';
+import { renderView } from '../control-plane/render.js';
 import type { DeploymentSpec } from '../spec/types.js';
 import { servingTimeline } from '../store/timeline.js';
 import { describeDeployment } from './describe.js';
@@ -58,6 +60,10 @@ describe('staged rollout (spec.rollout.steps)', () => {
     expect(status.phase).toBe('Stepping');
     expect(status.rollout?.step).toMatchObject({ number: 1, of: 2, weight: 10 });
     expect(status.rollout?.step?.pauseEndsAt).toBe(status.rollout!.step!.startedAt + 60_000);
+    const text = renderView(describeView(h.store, 'spam')!);
+    expect(text).toContain(
+      `step           1/2: 10% of traffic to green, next step at ${new Date(status.rollout!.step!.pauseEndsAt!).toISOString()}`,
+    );
 
     // the pause has not passed: still at 10%
     h.clock.advance(30_000);
