@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InvalidDocumentError } from '../errors.js';
+import { ROOT } from '../testing/cli.js';
 import { parseSpec } from './parse.js';
 import { canarySteps } from './rollout.js';
 
@@ -89,6 +92,16 @@ describe('spec.rollout.steps', () => {
         found: 'nothing (in spec.rollout.steps[4] at line 14)',
       },
     ]);
+  });
+
+  it('examples/spam-classifier-staged.yaml parses as written', () => {
+    const dir = join(ROOT, 'examples');
+    const s = parseSpec(readFileSync(join(dir, 'spam-classifier-staged.yaml'), 'utf8'), dir);
+    expect(canarySteps(s)).toEqual([
+      { weight: 10, pauseSeconds: 20 },
+      { weight: 50, pauseSeconds: 20 },
+    ]);
+    expect(s.observation.baselineReplicas).toBe(1);
   });
 
   it('reads observation.baselineReplicas (at least 1)', () => {
