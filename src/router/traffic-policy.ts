@@ -1,4 +1,4 @@
-import type { Color } from '../spec/types.js';
+import { type Color, otherColor } from '../spec/types.js';
 import type { StickySessions } from './sticky-sessions.js';
 import { colorOf, generationOf, type SwitchState } from './switch-state.js';
 import type { SwitchResult } from './types.js';
@@ -49,15 +49,13 @@ export class TrafficPolicy {
 
   /**
    * Pins survive a change of weights (a staged rollout keeps each user on one color from step to
-   * step) but not the end of a color's share: weights cleared while the active color stays, or a
-   * weight of 0, is a staged rollout rolled back, and its users leave the candidate with it.
+   * step) but not the end of the split without a switch: weights cleared while the active color
+   * stays is a staged rollout rolled back, and its users leave the other color with it.
    */
   set weights(w: Record<Color, number> | null) {
     this.sync(this.state.generation);
+    if (w === null && this.currentWeights !== null) this.sticky?.dropColor(otherColor(this.state.active));
     this.currentWeights = w;
-    for (const c of ['blue', 'green'] as const) {
-      if (w === null ? c !== this.state.active : w[c] <= 0) this.sticky?.dropColor(c);
-    }
   }
 
   /**
