@@ -35,6 +35,8 @@ export interface RolloutContext {
    * `weights` audit record is written), so a restart neither sets it twice nor records it twice.
    */
   step?: { index: number; weight: number; startedAt: number; appliedAt?: number };
+  /** A staged rollout that failed before its switch: when its weights were cleared (and recorded). */
+  splitEnded?: number;
   /** Stepping: the baseline's score bins summed over the same evaluations as `observed.scoreBins`. */
   baselineScoreBins?: number[] | null;
   /**

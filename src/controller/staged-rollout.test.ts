@@ -161,6 +161,31 @@ describe('staged rollout (spec.rollout.steps)', () => {
     });
   });
 
+  it('a step that keeps failing ends Failed with the split cleared and recorded: the previous slot serves everyone', async () => {
+    await untilStepping(
+      staged({
+        steps: [
+          { weight: 10, pauseSeconds: 60 },
+          { weight: 50, pauseSeconds: 60 },
+        ],
+      }),
+    );
+    await h.pass();
+    h.clock.advance(60_000);
+    // the router is unreachable from the second step on: five failures over 40 s give up
+    h.router.failNext('state', 5);
+    await h.until(() => phase() === 'Failed', { stepMs: 10_000 });
+    await h.until(() => h.rollout()!.context.finalized === true);
+    expect(await h.router.state()).toMatchObject({ active: 'blue', weights: null });
+    expect(greenShare()).toBe(0);
+    expect(servingTimeline(h.store, 'spam').at(-1)).toMatchObject({
+      kind: 'weights',
+      until: null,
+      shares: [{ color: 'blue', version: 'v1', percent: 100 }],
+    });
+    expect(h.platform.running()).toEqual(['spam/blue-0', 'spam/blue-1']);
+  });
+
   it('abort is refused during a step (users reach the candidate): rollback is the way back', async () => {
     await untilStepping(staged({ steps: [{ weight: 10 }] }));
     h.intent('abort');

@@ -33,7 +33,7 @@ export async function finalize(input: StepInput, phase: Phase): Promise<void> {
       await shadowOff(input);
       const state = await deps.router.state();
       // Failed during a staged rollout's step: the baseline (which served everyone before) takes all.
-      if (state.active !== rollout.candidate && state.weights !== null) await deps.router.setWeights(null);
+      if (state.active !== rollout.candidate && input.ctx.step && !input.ctx.switched) await endSplit(input);
       // Traffic stays where it safely is: after a switch both slots are kept for an operator to
       // decide; before it, the candidate never served anyone and is removed.
       if (state.active === rollout.candidate) {
@@ -102,6 +102,37 @@ async function restoreBaseline(input: StepInput): Promise<void> {
   );
   deps.metrics?.rolledBack(spec.name, breach?.rule ?? 'unknown');
   if (rollout.baselineVersion) deps.metrics?.setActive(spec.name, rollout.baseline, rollout.baselineVersion);
+}
+
+/**
+ * A staged rollout failed before its switch: clear the router's weights and record, once, that
+ * the previous slot serves everyone again (the audit timeline's split must end somewhere).
+ */
+async function endSplit(input: StepInput): Promise<void> {
+  const { deps, rollout, actor } = input;
+  if (input.ctx.splitEnded) return;
+  const state = await deps.router.state();
+  if (state.weights !== null) await deps.router.setWeights(null);
+  const at = deps.clock.now();
+  const version = rollout.baselineVersion ?? input.spec[rollout.baseline].modelVersion;
+  input.ctx = patchContext(deps.store, rollout.id, { splitEnded: at }, [
+    {
+      time: at,
+      kind: 'weights',
+      actor,
+      data: {
+        weights: null,
+        from: rollout.candidate,
+        to: rollout.baseline,
+        fromVersion: rollout.candidateVersion,
+        toVersion: version,
+        generation: state.generation,
+        switchedAt: at,
+        shares: [{ color: rollout.baseline, version, percent: 100 }],
+        statement: `from ${new Date(at).toISOString()} requests are served by ${version} (${rollout.baseline}) again; the rollout failed during its steps`,
+      },
+    },
+  ]).context as RolloutContext;
 }
 
 async function removeCandidate(input: StepInput, drain: boolean): Promise<void> {
