@@ -148,6 +148,34 @@ const SCENARIOS: Scenario[] = [
     weights: [{ blue: 90, green: 10 }, null],
   },
   {
+    name: 'staged rollout promoted --full at its first step',
+    gates: () => [gate('health', 'passed'), gate('agreement', 'passed')],
+    greenErrors: false,
+    final: 'Complete',
+    switches: 1,
+    rollbacks: 0,
+    running: ['spam/green-0', 'spam/green-1'],
+    spec: stagedSpec,
+    weights: [{ blue: 90, green: 10 }],
+    act: (h) => {
+      const asked = h.store
+        .listAudit({ deployment: 'spam' })
+        .some((a) => a.kind === 'intent' && a.data.intent === 'promote');
+      const pending = h.store.pendingIntents('spam').some((i) => i.kind === 'promote');
+      const r = h.rollout();
+      // once the first step's weight is on the router
+      const applied = (r?.context as { step?: { appliedAt?: number } } | undefined)?.step?.appliedAt;
+      if (r?.phase === 'Stepping' && applied !== undefined && !asked && !pending)
+        h.store.addIntent({
+          deployment: 'spam',
+          kind: 'promote',
+          actor: 'erin',
+          reason: null,
+          payload: { full: true },
+        });
+    },
+  },
+  {
     name: 'rollback to one warm replica, then scaled back up',
     gates: () => [gate('health', 'passed'), gate('agreement', 'passed')],
     greenErrors: false,
