@@ -271,7 +271,11 @@ async function checkRecovered(h: Harness, s: Scenario, label: string, expected: 
     .filter((a) => a.kind === 'switch' && a.rolloutId === r.id);
   expect(switches.length, `${label}: switch records`).toBe(s.switches);
   expect(h.router.shadowHistory.at(-1)?.enabled ?? false, label).toBe(false);
-  if (s.weights) expect(h.router.weightHistory, `${label}: weights`).toEqual(s.weights);
+  if (s.weights) {
+    expect(h.router.weightHistory, `${label}: weights`).toEqual(s.weights);
+    const recorded = h.store.listAudit({ deployment: 'spam' }).filter((a) => a.kind === 'weights');
+    expect(recorded.length, `${label}: weights records`).toBe(s.weights.filter((w) => w !== null).length);
+  }
 }
 
 /** Crash at `plan`, restart on the same file, check the outcome; returns "rolloutCount:phase" at the crash. */
