@@ -143,7 +143,12 @@ describe('control-plane API', () => {
     expect(res.status).toBe(202);
     const intent = store.pendingIntents('spam').find((i) => i.id === res.body.intent);
     expect(intent).toMatchObject({ kind: 'rollback', actor: 'bob', reason: 'p95 looks off' });
-    expect((await call('POST', '/api/deployments/spam/promote', {})).status).toBe(202);
+    const promote = await call('POST', '/api/deployments/spam/promote', { full: true });
+    expect(promote.status).toBe(202);
+    // promote --full: the controller skips the remaining rollout steps
+    expect(store.pendingIntents('spam').find((i) => i.id === promote.body.intent)?.payload).toEqual({
+      full: true,
+    });
     expect((await call('POST', '/api/deployments/spam/abort')).status).toBe(202);
     expect(store.pendingIntents('spam').map((i) => i.kind)).toEqual([
       'apply',

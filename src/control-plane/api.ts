@@ -151,7 +151,9 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
         if (!store.getDeployment(name)) throw notFound(name);
         const reason = typeof body.reason === 'string' && body.reason !== '' ? body.reason : null;
         if (!OPERATOR_COMMANDS.has(kind as IntentKind)) throw notFound(name);
-        const intent = recordIntent(name, kind as IntentKind, actor, reason);
+        // promote --full: skip the remaining rollout steps (the controller reads payload.full).
+        const payload = kind === 'promote' && body.full === true ? { full: true } : {};
+        const intent = recordIntent(name, kind as IntentKind, actor, reason, payload);
         sendJson(res, 202, { name, intent: intent.id, kind, auditSeq: intent.auditSeq });
       },
     ],

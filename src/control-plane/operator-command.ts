@@ -13,6 +13,7 @@ export async function runOperatorCommand(
     reason: { type: 'string' },
     wait: { type: 'boolean' },
     'data-dir': { type: 'string' },
+    ...(kind === 'promote' ? { full: { type: 'boolean' as const } } : {}),
   });
   const name = positionals[0];
   if (!name) throw new UsageError('expects a deployment NAME');
@@ -20,7 +21,7 @@ export async function runOperatorCommand(
   const client = createClient({ dataDir: values['data-dir'] });
   const res = await client.post<{ intent: number; auditSeq: number }>(
     `/api/deployments/${encodeURIComponent(name)}/${kind}`,
-    { reason: values.reason ?? '' },
+    { reason: values.reason ?? '', ...(values.full ? { full: true } : {}) },
   );
   if (!values.wait) {
     console.log(
@@ -52,8 +53,8 @@ export async function runOperatorCommand(
   return 1;
 }
 
-export function operatorUsage(kind: string, what: string): string {
-  return `greenlight ${kind} NAME [--reason TEXT] [--wait] [--json] [--data-dir D]
+export function operatorUsage(kind: string, what: string, flags = ''): string {
+  return `greenlight ${kind} NAME ${flags}[--reason TEXT] [--wait] [--json] [--data-dir D]
 
 ${what}
 Records the command (with your token's name and the reason) for the controller and returns;

@@ -61,7 +61,13 @@ function progressLines(v: DeploymentView): string[] {
   return [
     s.samples ? `  samples        ${s.samples.compared}/${s.samples.target} compared` : '',
     s.switchAt ? `  switch at      ${at(s.switchAt)}` : '',
+    s.step
+      ? `  step           ${s.step.number}/${s.step.of}: ${s.step.weight}% of traffic to ${s.candidate}, ${s.step.pauseEndsAt ? `next step at ${at(s.step.pauseEndsAt)}` : 'until `greenlight promote`'}`
+      : '',
     s.observationEndsAt ? `  observing until ${at(s.observationEndsAt)}` : '',
+    s.baselineScaled && !s.baselineScaled.restored && s.baselineScaled.to < s.baselineScaled.from
+      ? `  previous slot  ${s.baseline} kept warm at ${s.baselineScaled.to} of ${s.baselineScaled.from} replicas`
+      : '',
     s.lastError ? `  retrying       ${s.lastError}` : '',
   ].filter((l) => l !== '');
 }
@@ -119,6 +125,9 @@ const LINES: Record<string, Line> = {
     const g = d.result ?? d;
     return g.gate ? `${t}    gate ${renderGate(g as GateResult)}` : undefined;
   },
+  weights: (t, _a, str) => `${t}  step ${str('step')}/${str('of')}: ${str('statement')}`,
+  scale: (t, _a, str) =>
+    `${t}  ${str('color')} scaled ${str('from')} -> ${str('to')} replicas${paren(str('why'))}`,
   command: (t, a, str) => `${t}  ${a.actor} asked to ${str('command')}${paren(str('reason'))}`,
   intent: (t, a, str) =>
     a.data.accepted === false

@@ -1,3 +1,4 @@
+import { canarySteps } from '../spec/rollout.js';
 import type { Color } from '../spec/types.js';
 import type { IntentKind, RolloutRecord, Store } from '../store/types.js';
 import type { GateResult } from '../validation/types.js';
@@ -35,6 +36,20 @@ export interface RolloutView {
   observed: RolloutContext['observed'] | null;
   breach: RolloutContext['breach'] | null;
   rolledBack: RolloutContext['rolledBack'] | null;
+  /**
+   * Stepping (spec.rollout.steps): the current step (1-based, of the split steps), the candidate's
+   * weight, and when its pause ends (null: it holds until `greenlight promote`).
+   */
+  step: {
+    number: number;
+    of: number;
+    weight: number;
+    startedAt: number;
+    pauseEndsAt: number | null;
+    applied: boolean;
+  } | null;
+  /** observation.baselineReplicas: the previous slot's scale-down (and whether a rollback restored it). */
+  baselineScaled: (RolloutContext['baselineScaled'] & { restored: boolean }) | null;
   /** The last step failure, while the controller retries it. */
   lastError: string | null;
 }
@@ -88,7 +103,26 @@ export function rolloutView(r: RolloutRecord): RolloutView {
     observed: ctx.observed ?? null,
     breach: ctx.breach ?? null,
     rolledBack: ctx.rolledBack ?? null,
+    step: phase === 'Stepping' ? stepView(r, ctx) : null,
+    baselineScaled: ctx.baselineScaled
+      ? { ...ctx.baselineScaled, restored: ctx.baselineRestored !== undefined }
+      : null,
     lastError: ctx.lastError ?? null,
+  };
+}
+
+function stepView(r: RolloutRecord, ctx: RolloutContext): RolloutView['step'] {
+  const steps = canarySteps(r.spec);
+  const step = ctx.step;
+  if (!step) return null;
+  const pause = steps[step.index]?.pauseSeconds;
+  return {
+    number: step.index + 1,
+    of: steps.length,
+    weight: step.weight,
+    startedAt: step.startedAt,
+    pauseEndsAt: pause === undefined ? null : step.startedAt + pause * 1000,
+    applied: step.appliedAt !== undefined,
   };
 }
 

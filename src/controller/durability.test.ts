@@ -36,6 +36,8 @@ interface Scenario {
   spec?: () => DeploymentSpec;
   /** What an operator does between passes (through the API's own store connection). */
   act?: (h: Harness) => void;
+  /** Each weight change the router saw, in order: a restart must not set a weight twice. */
+  weights?: (Record<'blue' | 'green', number> | null)[];
 }
 
 /** Record an operator intent once, when the rollout is in `phase`. */
@@ -55,6 +57,19 @@ function operator(kind: 'promote' | 'rollback', phase: Phase) {
 function manualSpec(): DeploymentSpec {
   const spec = testSpec();
   spec.autoSwitch.enabled = false;
+  return spec;
+}
+
+/** Two split steps and one warm baseline replica after the switch. */
+function stagedSpec(): DeploymentSpec {
+  const spec = testSpec();
+  spec.rollout = {
+    steps: [
+      { weight: 10, pauseSeconds: 60 },
+      { weight: 50, pauseSeconds: 60 },
+    ],
+  };
+  spec.observation.baselineReplicas = 1;
   return spec;
 }
 
@@ -106,6 +121,78 @@ const SCENARIOS: Scenario[] = [
     rollbacks: 1,
     running: ['spam/blue-0', 'spam/blue-1'],
     act: operator('rollback', 'Observing'),
+  },
+  {
+    name: 'staged rollout',
+    gates: () => [gate('health', 'passed'), gate('agreement', 'passed')],
+    greenErrors: false,
+    final: 'Complete',
+    switches: 1,
+    rollbacks: 0,
+    running: ['spam/green-0', 'spam/green-1'],
+    spec: stagedSpec,
+    weights: [
+      { blue: 90, green: 10 },
+      { blue: 50, green: 50 },
+    ],
+  },
+  {
+    name: 'staged rollout breached at its first step',
+    gates: () => [gate('health', 'passed'), gate('agreement', 'passed')],
+    greenErrors: true,
+    final: 'RolledBack',
+    switches: 0,
+    rollbacks: 0,
+    running: ['spam/blue-0', 'spam/blue-1'],
+    spec: stagedSpec,
+    weights: [{ blue: 90, green: 10 }, null],
+  },
+  {
+    name: 'staged rollout promoted --full at its first step',
+    gates: () => [gate('health', 'passed'), gate('agreement', 'passed')],
+    greenErrors: false,
+    final: 'Complete',
+    switches: 1,
+    rollbacks: 0,
+    running: ['spam/green-0', 'spam/green-1'],
+    spec: stagedSpec,
+    weights: [{ blue: 90, green: 10 }],
+    act: (h) => {
+      const asked = h.store
+        .listAudit({ deployment: 'spam' })
+        .some((a) => a.kind === 'intent' && a.data.intent === 'promote');
+      const pending = h.store.pendingIntents('spam').some((i) => i.kind === 'promote');
+      const r = h.rollout();
+      // once the first step's weight is on the router
+      const applied = (r?.context as { step?: { appliedAt?: number } } | undefined)?.step?.appliedAt;
+      if (r?.phase === 'Stepping' && applied !== undefined && !asked && !pending)
+        h.store.addIntent({
+          deployment: 'spam',
+          kind: 'promote',
+          actor: 'erin',
+          reason: null,
+          payload: { full: true },
+        });
+    },
+  },
+  {
+    name: 'rollback to one warm replica, then scaled back up',
+    gates: () => [gate('health', 'passed'), gate('agreement', 'passed')],
+    greenErrors: false,
+    final: 'RolledBack',
+    switches: 1,
+    rollbacks: 1,
+    running: ['spam/blue-0', 'spam/blue-1'],
+    spec: () => {
+      const spec = testSpec();
+      spec.observation.baselineReplicas = 1;
+      return spec;
+    },
+    act: (h) => {
+      // once the previous slot is down to its warm replica, the operator rolls back
+      if (h.rollout()?.phase === 'Observing' && h.platform.running().includes('spam/blue-1') === false)
+        operator('rollback', 'Observing')(h);
+    },
   },
 ];
 
@@ -184,6 +271,11 @@ async function checkRecovered(h: Harness, s: Scenario, label: string, expected: 
     .filter((a) => a.kind === 'switch' && a.rolloutId === r.id);
   expect(switches.length, `${label}: switch records`).toBe(s.switches);
   expect(h.router.shadowHistory.at(-1)?.enabled ?? false, label).toBe(false);
+  if (s.weights) {
+    expect(h.router.weightHistory, `${label}: weights`).toEqual(s.weights);
+    const recorded = h.store.listAudit({ deployment: 'spam' }).filter((a) => a.kind === 'weights');
+    expect(recorded.length, `${label}: weights records`).toBe(s.weights.filter((w) => w !== null).length);
+  }
 }
 
 /** Crash at `plan`, restart on the same file, check the outcome; returns "rolloutCount:phase" at the crash. */

@@ -29,6 +29,14 @@ export const EVENTS = [
   'promote',
   /** switchDelaySeconds passed. */
   'delayElapsed',
+  /** Validation passed (delay elapsed or promoted) and the spec has rollout steps: begin the first. */
+  'stepsBegin',
+  /** The current step's pause passed (or an operator promoted): the next step begins. */
+  'stepElapsed',
+  /** The last split step is over: switch all traffic. */
+  'stepsDone',
+  /** Operator (`promote --full`): skip the remaining steps and switch now. */
+  'promoteFull',
   /** The router serves the candidate. */
   'switched',
   /** Bootstrap: the router serves the first slot. */

@@ -1,10 +1,12 @@
 import type { Color, DeploymentSpec } from '../spec/types.js';
-import type { IntentRecord } from '../store/types.js';
+import type { IntentRecord, RolloutRecord } from '../store/types.js';
 import { commitTransition, phaseOf } from './commit.js';
 import type { ControllerDeps } from './deps.js';
 import type { RolloutEvent } from './events.js';
-import { isTerminal } from './phases.js';
+import { isTerminal, type Phase } from './phases.js';
 import { pickCandidate, startRollout } from './plan.js';
+import type { RolloutContext } from './rollout-context.js';
+import { nextStep } from './steps/step-traffic.js';
 import { nextPhase } from './transitions.js';
 
 const EVENT_OF: Record<'promote' | 'rollback' | 'abort', RolloutEvent> = {
@@ -77,7 +79,9 @@ function operatorIntent(
   const rollout = d?.currentRolloutId != null ? deps.store.getRollout(d.currentRolloutId) : undefined;
   if (!rollout) return refuse(deps, intent, `deployment ${intent.deployment} has no rollout in progress`);
   const phase = phaseOf(rollout);
-  const event = EVENT_OF[intent.kind];
+  const promoted =
+    intent.kind === 'promote' ? promotion(rollout, phase, intent.payload.full === true, deps) : null;
+  const event = promoted?.event ?? EVENT_OF[intent.kind];
   if (isTerminal(phase) || nextPhase(phase, event) === undefined) {
     const hint =
       intent.kind === 'rollback' && !isTerminal(phase)
@@ -89,10 +93,12 @@ function operatorIntent(
   }
   const who = `${intent.actor}${intent.reason ? `: ${intent.reason}` : ''}`;
   deps.store.transaction(() => {
-    accept(deps, intent, rollout.id);
+    accept(deps, intent, rollout.id, intent.payload.full === true ? { full: true } : {});
     commitTransition(deps, rollout.id, event, {
       actor: intent.actor,
-      reason: `${intent.kind} requested by ${who}`,
+      reason: `${intent.kind}${intent.payload.full === true ? ' --full' : ''} requested by ${who}`,
+      ...(promoted?.context ? { context: promoted.context } : {}),
+      ...(promoted?.audit ? { audit: promoted.audit } : {}),
       ...(intent.kind === 'rollback'
         ? {
             context: {
@@ -109,6 +115,22 @@ function operatorIntent(
     });
   });
   return true;
+}
+
+/**
+ * What `promote` means where the rollout is: with rollout steps, "go on" begins the first step
+ * (before it) or the next one (during them); `--full` skips every remaining step and switches.
+ */
+function promotion(
+  rollout: RolloutRecord,
+  phase: Phase,
+  full: boolean,
+  deps: ControllerDeps,
+): { event: RolloutEvent; context?: Partial<RolloutContext>; audit?: Record<string, unknown> } | null {
+  if (full) return { event: 'promoteFull' };
+  if (phase !== 'Stepping' && phase !== 'AwaitingPromotion' && phase !== 'SwitchDelay') return null;
+  const input = { spec: rollout.spec, ctx: rollout.context as RolloutContext, rollout };
+  return nextStep(input, deps.clock.now());
 }
 
 async function applyIntent(deps: ControllerDeps, intent: IntentRecord, actor: string): Promise<boolean> {

@@ -18,6 +18,8 @@ export const PHASES = [
   'AwaitingPromotion',
   /** Validation passed and autoSwitch is on; waiting switchDelaySeconds before switching. */
   'SwitchDelay',
+  /** Staged rollout: the router splits traffic by the current step's weight; rules compare the two shares. */
+  'Stepping',
   /** Switching the router to the candidate (recorded as intended before the router is called). */
   'Switching',
   /** Traffic is on the candidate; rules watch it for the observation window, the previous slot stays warm. */

@@ -1,16 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFakePlatform } from '../platform/fake/fake-platform.js';
-import { type AdminServer, startAdminServer } from '../router/admin-server.js';
-import { createRouter, type Router } from '../router/router.js';
-import { send, startUpstream, type Upstream } from '../router/test-helpers.js';
-import { openStore, type SqliteStore } from '../store/sqlite-store.js';
-import { createController } from './controller.js';
-import { createPlatformSignalSource } from './signals/metrics-source.js';
+import type { Router } from '../router/router.js';
+import { send, type Upstream } from '../router/test-helpers.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
 import { createFakeClock } from './testing/fake-clock.js';
-import { gate, quietLog, scriptedValidate } from './testing/harness.js';
+import { type RealRouterWorld, startRealRouterWorld } from './testing/real-router-world.js';
 import { testSpec } from './testing/spec.js';
 
 /**
@@ -18,51 +11,20 @@ import { testSpec } from './testing/spec.js';
  * the in-process signal source scraping the router's real /metrics: users' requests prove where
  * traffic went, and a failing green is rolled back from real metrics.
  */
-let dir: string;
-let blue: Upstream;
+let w: RealRouterWorld;
 let green: Upstream;
 let router: Router;
-let admin: AdminServer;
 let store: SqliteStore;
-let greenFails = false;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gl-real-'));
-  blue = await startUpstream('blue', 'v1');
-  green = await startUpstream('green', 'v2', (req, res) => {
-    res.setHeader('content-type', 'application/json');
-    if (greenFails && req.url === '/predict') {
-      res.statusCode = 500;
-      return res.end('{"error":"boom"}');
-    }
-    res.end(JSON.stringify({ color: 'green', version: 'v2', path: req.url }));
-  });
-  router = await createRouter({ blue: [], green: [], healthCheck: { intervalMs: 0 } });
-  admin = await startAdminServer(router, { token: 't' });
-  store = openStore(join(dir, 'gl.db'));
+  w = await startRealRouterWorld();
+  ({ green, router, store } = w);
 });
-afterAll(async () => {
-  store?.close();
-  await admin?.close();
-  await router?.close(100);
-  await blue?.close();
-  await green?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => w?.close());
 
 it('serves users from blue until the switch, green after, and rolls back on real error metrics', async () => {
   const clock = createFakeClock();
-  const platform = createFakePlatform({ urlFor: (_d, color) => (color === 'blue' ? blue.url : green.url) });
-  const controller = createController({
-    store,
-    platform,
-    router,
-    validate: scriptedValidate(() => [gate('health', 'passed')]),
-    signals: createPlatformSignalSource(platform, { routerMetricsUrl: `${admin.url}/metrics` }),
-    clock,
-    random: () => 0.5,
-    log: quietLog,
-  });
+  const controller = w.controller(router, clock);
   const spec = testSpec();
   spec.blue.replicas = 1;
   spec.green.replicas = 1;
@@ -99,7 +61,7 @@ it('serves users from blue until the switch, green after, and rolls back on real
 
   await user();
   expect(colors.at(-1)).toBe('green:200');
-  greenFails = true;
+  w.failGreen(true);
   for (let i = 0; i < 20 && phase() === 'Observing'; i++) {
     for (let j = 0; j < 5; j++) await user();
     clock.advance(10_000);

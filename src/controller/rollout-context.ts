@@ -29,6 +29,23 @@ export interface RolloutContext {
   validationEndedAt?: number;
   /** SwitchDelay: switch at this time. */
   switchAt?: number;
+  /**
+   * Stepping: the current step (index into canarySteps(spec)) and when it began, committed with the
+   * transition BEFORE the router gets its weight; `appliedAt` once the router has it (and the
+   * `weights` audit record is written), so a restart neither sets it twice nor records it twice.
+   */
+  step?: { index: number; weight: number; startedAt: number; appliedAt?: number };
+  /** A staged rollout that failed before its switch: when its weights were cleared (and recorded). */
+  splitEnded?: number;
+  /** Stepping: the baseline's score bins summed over the same evaluations as `observed.scoreBins`. */
+  baselineScoreBins?: number[] | null;
+  /**
+   * observation.baselineReplicas: the previous slot is scaled down from `from` to `to` replicas;
+   * written before the platform call, `done` (with the `scale` audit record) after it.
+   */
+  baselineScaled?: { from: number; to: number; at: number; done?: boolean };
+  /** After a rollback: the previous slot is back at its full replicas. */
+  baselineRestored?: { replicas: number; at: number };
   /** Written before router.switchTo: the router generation the switch starts from. */
   switchIntent?: { fromGeneration: number; at: number };
   /** The compliance record of the switch. */

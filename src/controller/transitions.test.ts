@@ -22,6 +22,20 @@ describe('phases and the transition table', () => {
     expect(p).toBe('Complete');
   });
 
+  it('a staged rollout steps inside Stepping, then switches; a breach or --full leaves it at any step', () => {
+    let p = transition('SwitchDelay', 'stepsBegin');
+    expect(p).toBe('Stepping');
+    p = transition(p, 'stepElapsed');
+    expect(p).toBe('Stepping');
+    expect(transition(p, 'stepsDone')).toBe('Switching');
+    expect(transition(p, 'promoteFull')).toBe('Switching');
+    expect(transition(p, 'ruleBreached')).toBe('RolledBack');
+    expect(transition('AwaitingPromotion', 'stepsBegin')).toBe('Stepping');
+    // Users already reach the candidate: abort is over, rollback is the way back.
+    expect(nextPhase('Stepping', 'abort')).toBeUndefined();
+    expect(isPreSwitch('Stepping')).toBe(false);
+  });
+
   it('illegal pairs throw a typed error and terminal phases accept nothing', () => {
     expect(() => transition('Validating', 'switched')).toThrow(IllegalTransitionError);
     try {
@@ -38,9 +52,11 @@ describe('phases and the transition table', () => {
     expect(transition('Validating', 'validationInconclusive')).toBe('AwaitingPromotion');
     for (const row of transitionRows()) {
       if (row.event === 'abort') expect(isPreSwitch(row.phase)).toBe(true);
-      if (row.event === 'rollbackRequested') expect(row.phase).toBe('Observing');
+      if (row.event === 'rollbackRequested') expect(['Stepping', 'Observing']).toContain(row.phase);
       if (row.next === 'Switching')
-        expect(['promote', 'delayElapsed', 'bootstrapWarmedUp']).toContain(row.event);
+        expect(['promote', 'promoteFull', 'delayElapsed', 'stepsDone', 'bootstrapWarmedUp']).toContain(
+          row.event,
+        );
     }
   });
 

@@ -33,8 +33,22 @@ const TABLE: Table = {
     validationInconclusive: 'AwaitingPromotion',
     validationFailed: 'ValidationFailed',
   },
-  AwaitingPromotion: { promote: 'Switching' },
-  SwitchDelay: { delayElapsed: 'Switching', promote: 'Switching' },
+  // With rollout steps, "go on" leads to the first step; `promote --full` skips them.
+  AwaitingPromotion: { promote: 'Switching', stepsBegin: 'Stepping', promoteFull: 'Switching' },
+  SwitchDelay: {
+    delayElapsed: 'Switching',
+    promote: 'Switching',
+    stepsBegin: 'Stepping',
+    promoteFull: 'Switching',
+  },
+  // Each step is a self-transition, so its index and start are committed before its weight is set.
+  Stepping: {
+    stepElapsed: 'Stepping',
+    stepsDone: 'Switching',
+    promoteFull: 'Switching',
+    ruleBreached: 'RolledBack',
+    rollbackRequested: 'RolledBack',
+  },
   Switching: { switched: 'Observing', bootstrapped: 'Complete' },
   Observing: {
     ruleBreached: 'RolledBack',

@@ -14,6 +14,6 @@ export { TERMINAL_PHASES };
 
 /**
  * Phases that legitimately last long: waiting for a human (AwaitingPromotion) or the observation
- * window (days in the seed). The stuck-rollout alert excludes them.
+ * window (days in the seed), or a rollout step's pause (minutes, or until promoted). The stuck-rollout alert excludes them.
  */
-export const LONG_PHASES: readonly Phase[] = ['AwaitingPromotion', 'Observing'];
+export const LONG_PHASES: readonly Phase[] = ['AwaitingPromotion', 'Stepping', 'Observing'];

@@ -40,7 +40,11 @@ export interface ResourceUsage {
  */
 export interface Platform {
   readonly kind: 'local' | 'kubernetes' | 'fake';
-  /** Start (or keep, if it already runs the same version) `spec.replicas` servers for `color`. */
+  /**
+   * Start (or keep, if it already runs the same version) `spec.replicas` servers for `color`. With
+   * the same version and a different count it scales: fewer keeps the first `spec.replicas` (in
+   * `status` order) and stops the rest gracefully; more keeps the running and starts the missing.
+   */
   deploy(deployment: string, color: Color, spec: ColorSpec): Promise<ColorState>;
   /** What runs in `color` now (after a control-plane restart: what it adopted). */
   status(deployment: string, color: Color): Promise<ColorState>;

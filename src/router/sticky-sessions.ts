@@ -40,6 +40,11 @@ export class StickySessions {
     this.pins.set(id, { color, expires: now + this.ttlMs });
   }
 
+  /** Drop the pins to `color` (it gets no share of traffic any more). */
+  dropColor(color: Color): void {
+    for (const [id, pin] of this.pins) if (pin.color === color) this.pins.delete(id);
+  }
+
   /** Drop every pin (a rollback: the color being left is presumed bad, continuity yields). */
   clear(): void {
     this.pins.clear();

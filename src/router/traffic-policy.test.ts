@@ -77,6 +77,40 @@ describe('weights and sticky sessions', () => {
     expect(await colorOf({ cookie: 'greenlight-session=bob' })).toBe('blue');
   });
 
+  it('keeps a session on its color while the weights change (staged rollout steps); clearing them sends it back', async () => {
+    let x = 0;
+    router = await createRouter({
+      blue: [blue.url],
+      green: [green.url],
+      healthCheck: { intervalMs: 0 },
+      stickyTtlMs: 600_000,
+      // evenly spread in [0, 1): with 90/10, one session in ten lands on green
+      deps: { random: () => (x++ % 10) / 10 },
+    });
+    const colorOf = async (session: string) =>
+      String(
+        (await send(router!.url, { headers: { 'x-greenlight-session': session } })).headers[
+          'x-greenlight-color'
+        ],
+      );
+    await router.setWeights({ blue: 90, green: 10 });
+    const first: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) first[`u${i}`] = await colorOf(`u${i}`);
+    const onGreen = Object.keys(first).filter((u) => first[u] === 'green');
+    expect(onGreen).toHaveLength(2);
+    // the next step: every user pinned at 10% stays where they were, at every request
+    await router.setWeights({ blue: 50, green: 50 });
+    for (let round = 0; round < 3; round++)
+      for (const u of Object.keys(first)) expect(await colorOf(u), u).toBe(first[u]);
+    // new users follow the new weights
+    const fresh: string[] = [];
+    for (let i = 0; i < 10; i++) fresh.push(await colorOf(`n${i}`));
+    expect(fresh.filter((c) => c === 'green')).toHaveLength(5);
+    // rolled back from a step (weights cleared, blue still active): nobody stays on green
+    await router.setWeights(null);
+    for (const u of [...onGreen, 'n0', 'n1', 'n5', 'n6']) expect(await colorOf(u), u).toBe('blue');
+  });
+
   it('bounds the session table', () => {
     const s = new StickySessions(1000, 2);
     s.pin('a', 'blue', 0);

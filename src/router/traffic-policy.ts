@@ -1,4 +1,4 @@
-import type { Color } from '../spec/types.js';
+import { type Color, otherColor } from '../spec/types.js';
 import type { StickySessions } from './sticky-sessions.js';
 import { colorOf, generationOf, type SwitchState } from './switch-state.js';
 import type { SwitchResult } from './types.js';
@@ -47,8 +47,14 @@ export class TrafficPolicy {
     return this.currentWeights;
   }
 
+  /**
+   * Pins survive a change of weights (a staged rollout keeps each user on one color from step to
+   * step) but not the end of the split without a switch: weights cleared while the active color
+   * stays is a staged rollout rolled back, and its users leave the other color with it.
+   */
   set weights(w: Record<Color, number> | null) {
     this.sync(this.state.generation);
+    if (w === null && this.currentWeights !== null) this.sticky?.dropColor(otherColor(this.state.active));
     this.currentWeights = w;
   }
 

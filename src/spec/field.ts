@@ -53,7 +53,8 @@ export interface PathField extends Common {
 
 export interface ArrayField extends Common {
   kind: 'array';
-  items: StringField;
+  /** Strings, or mappings (rollout steps); a list of mappings has no default but []. */
+  items: StringField | ObjectField;
   default?: readonly string[];
   minItems?: number;
   unique?: boolean;
@@ -117,7 +118,7 @@ export const duration = (doc: string, o: Opts<DurationField> = {}): DurationFiel
 export const path = (doc: string, o: Opts<PathField> = {}): PathField => ({ kind: 'path', doc, ...o });
 export const list = (
   doc: string,
-  items: StringField,
+  items: StringField | ObjectField,
   o: Opts<Omit<ArrayField, 'items'>> = {},
 ): ArrayField => ({
   kind: 'array',
@@ -159,6 +160,7 @@ export function expectedText(f: Field): string {
       return 'a file path';
     case 'array': {
       const what = f.minItems === 1 ? 'a non-empty list' : 'a list';
+      if (f.items.kind === 'object') return `${what} of mappings`;
       const items = f.items.enum
         ? expectedText(f.items).replace(/^one of/, 'values from')
         : `strings${f.items.pattern ? `, each ${f.items.pattern.means}` : ''}`;

@@ -247,6 +247,22 @@ const spec = obj(
         default: 60,
       }),
     }),
+    rollout: obj('Staged rollout: after validation, user traffic moves to the candidate in steps.', {
+      steps: list(
+        'Steps in order, e.g. [{weight: 10, pause: 5m}, {weight: 50, pause: 10m}, {weight: 100}]; none = one switch.',
+        obj('One step.', {
+          weight: int('Percent of user traffic to the candidate; increasing, 100 (the switch) last.', {
+            min: 1,
+            max: 100,
+          }),
+          pause: duration('How long the step is watched; absent = until `greenlight promote`.', {
+            optional: true,
+            as: 'pauseSeconds',
+          }),
+        }),
+        { default: [] },
+      ),
+    }),
     observation: obj('After the switch: rules watch the new active color, the old one stays warm.', {
       window: duration('How long to observe before tearing the old color down (seed: 2-7 days).', {
         default: 7 * 86400,
@@ -258,6 +274,11 @@ const spec = obj(
         pattern: { source: '^https?://', means: 'an http:// or https:// URL' },
       }),
       intervalSeconds: duration('How often rules are evaluated.', { default: 5 }),
+      baselineReplicas: int('Scale the previous slot down to this many warm replicas after the switch.', {
+        min: 1,
+        max: 64,
+        optional: true,
+      }),
       rules: obj("The seed's alerts, each breached only after holding for its `for` duration.", {
         latencyRegression: obj("Seed GreenLatencyRegression: P95 above ratio x the old color's baseline.", {
           enabled: bool('Evaluate this rule.', { default: true }),

@@ -127,6 +127,7 @@ function assemble(doc: CheckedDocument): DeploymentSpec {
     output: s.output ?? { ...DEFAULT_OUTPUT },
     validation: s.validation,
     autoSwitch: s.autoSwitch,
+    rollout: s.rollout,
     observation: s.observation,
     teardown: s.teardown,
     observability: s.observability,

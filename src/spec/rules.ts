@@ -1,4 +1,5 @@
 import { foundText, type Problem } from './check.js';
+import { checkRolloutSteps } from './rollout.js';
 import { checkServerRules, type WrittenServers } from './server-rules.js';
 import { COLORS, type Color, type DeploymentSpec, type ValidationSpec } from './types.js';
 
@@ -40,6 +41,7 @@ export function checkRules(
       found: 'nothing',
     });
   }
+  checkRolloutSteps(spec, problems);
 }
 
 /**

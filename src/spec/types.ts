@@ -207,6 +207,19 @@ export interface ObservationRulesSpec {
   confidenceShift: { enabled: boolean; psiThreshold: number; forSeconds: number };
 }
 
+/** One step of a staged rollout (spec.rollout.steps). */
+export interface RolloutStepSpec {
+  /** Percent of user traffic sent to the candidate, 1..100; 100 is the switch. */
+  weight: number;
+  /** How long the step is watched before the next; absent = until `greenlight promote`. */
+  pauseSeconds?: number;
+}
+
+export interface RolloutSpec {
+  /** Increasing weights; a last step of 100 is implied when absent. Empty: one atomic switch. */
+  steps: RolloutStepSpec[];
+}
+
 export interface ObservationSpec {
   /** Seconds after the switch before blue may be torn down (seed: 2–7 days; default 7 days). */
   window: number;
@@ -216,6 +229,8 @@ export interface ObservationSpec {
   prometheusUrl?: string;
   /** How often rules are evaluated. */
   intervalSeconds: number;
+  /** After the switch, keep only this many warm replicas of the previous slot (scaled back up on rollback). */
+  baselineReplicas?: number;
   rules: ObservationRulesSpec;
 }
 
@@ -256,6 +271,8 @@ export interface DeploymentSpec {
   output?: OutputSpec;
   validation: ValidationSpec;
   autoSwitch: AutoSwitchSpec;
+  /** Staged rollout; absent (hand-built fixtures) or no steps = one atomic switch. */
+  rollout?: RolloutSpec;
   observation: ObservationSpec;
   teardown: TeardownSpec;
   observability: ObservabilitySpec;

@@ -84,11 +84,55 @@ describe('versionAt', () => {
 
 describe('servingTimeline', () => {
   it('lists contiguous intervals with the audit seq that proves each', () => {
-    expect(servingTimeline(store, 'spam')).toEqual([
-      { color: 'blue', version: 'v1', from: 1000, until: 5000, seq: 1, kind: 'activate', generation: 1 },
-      { color: 'green', version: 'v2', from: 5000, until: 9000, seq: 3, kind: 'switch', generation: 2 },
-      { color: 'blue', version: 'v1', from: 9000, until: null, seq: 5, kind: 'rollback', generation: 3 },
-    ]);
+    expect(servingTimeline(store, 'spam')).toEqual(
+      [
+        { color: 'blue', version: 'v1', from: 1000, until: 5000, seq: 1, kind: 'activate', generation: 1 },
+        { color: 'green', version: 'v2', from: 5000, until: 9000, seq: 3, kind: 'switch', generation: 2 },
+        { color: 'blue', version: 'v1', from: 9000, until: null, seq: 5, kind: 'rollback', generation: 3 },
+      ].map((i) => ({ ...i, shares: [{ color: i.color, version: i.version, percent: 100 }] })),
+    );
+  });
+
+  it("answers which share of requests went to which version during a staged rollout's steps", () => {
+    const split = (at: number, percent: number) =>
+      change('weights', {
+        from: null,
+        to: 'blue',
+        fromVersion: null,
+        toVersion: 'v1',
+        generation: 3,
+        switchedAt: at,
+        shares: [
+          { color: 'blue', version: 'v1', percent: 100 - percent },
+          { color: 'green', version: 'v3', percent },
+        ],
+      });
+    split(10_000, 10);
+    split(12_000, 50);
+    change('switch', {
+      from: 'blue',
+      to: 'green',
+      fromVersion: 'v1',
+      toVersion: 'v3',
+      generation: 4,
+      switchedAt: 14_000,
+    });
+    expect(versionAt(store, 'spam', 9500)?.shares).toEqual([{ color: 'blue', version: 'v1', percent: 100 }]);
+    expect(versionAt(store, 'spam', 11_000)).toMatchObject({
+      kind: 'weights',
+      from: 10_000,
+      until: 12_000,
+      shares: [
+        { color: 'blue', version: 'v1', percent: 90 },
+        { color: 'green', version: 'v3', percent: 10 },
+      ],
+    });
+    expect(versionAt(store, 'spam', 13_999)?.shares[1]).toEqual({
+      color: 'green',
+      version: 'v3',
+      percent: 50,
+    });
+    expect(versionAt(store, 'spam', 14_000)).toMatchObject({ kind: 'switch', color: 'green', version: 'v3' });
   });
 
   it('ignores switch records without the switch fields', () => {

@@ -1,10 +1,22 @@
 import type { Color } from '../spec/types.js';
-import { type AuditRecord, SERVING_CHANGE_KINDS, type Store, type SwitchAuditData } from './types.js';
+import {
+  type AuditRecord,
+  SERVING_CHANGE_KINDS,
+  type Store,
+  type SwitchAuditData,
+  type TrafficShare,
+} from './types.js';
 
-/** One stretch of time during which one color and version served every user request. */
+/**
+ * One stretch of time during which user requests were served the same way: all by one color and
+ * version, or (a staged rollout's step) split between the two as `shares` say.
+ */
 export interface ServingInterval {
+  /** The router's active color: every request, or the rest of a split. */
   color: Color;
   version: string;
+  /** Which share of requests went to which version; one entry of 100 unless split. */
+  shares: TrafficShare[];
   /** switchedAt of the record that started it (ms since epoch). */
   from: number;
   /** switchedAt of the next change; null while it still serves. */
@@ -16,8 +28,8 @@ export interface ServingInterval {
 }
 
 /**
- * Every serving interval of a deployment, oldest first, from its `activate`, `switch` and
- * `rollback` audit records (SwitchAuditData). This is the seed's compliance promise: "before
+ * Every serving interval of a deployment, oldest first, from its `activate`, `switch`,
+ * `rollback` and `weights` audit records (SwitchAuditData). This is the seed's compliance promise: "before
  * time X all requests used v1, after X all used v2" reads straight off the list.
  */
 export function servingTimeline(store: Pick<Store, 'listAudit'>, deployment: string): ServingInterval[] {
@@ -30,6 +42,7 @@ export function servingTimeline(store: Pick<Store, 'listAudit'>, deployment: str
   return changes.map(({ r, d }, i) => ({
     color: d.to,
     version: d.toVersion,
+    shares: d.shares ?? [{ color: d.to, version: d.toVersion, percent: 100 }],
     from: d.switchedAt,
     until: i + 1 < changes.length ? changes[i + 1].d.switchedAt : null,
     seq: r.seq,

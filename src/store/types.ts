@@ -124,7 +124,19 @@ export interface SwitchAuditData {
   generation: number;
   /** When the router's switch took effect (ms since epoch): every later request went to `to`. */
   switchedAt: number;
+  /**
+   * `weights` records (a staged rollout's step): how requests were split from `switchedAt` on;
+   * `to` is then the router's active color, which keeps the rest. Absent: all went to `to`.
+   */
+  shares?: TrafficShare[];
 }
 
-/** Audit kinds that change which color serves users. */
-export const SERVING_CHANGE_KINDS: readonly string[] = ['activate', 'switch', 'rollback'];
+/** One version's share of user requests, in percent. */
+export interface TrafficShare {
+  color: Color;
+  version: string;
+  percent: number;
+}
+
+/** Audit kinds that change which color serves users (`weights`: a staged rollout's split). */
+export const SERVING_CHANGE_KINDS: readonly string[] = ['activate', 'switch', 'rollback', 'weights'];

@@ -1,16 +1,19 @@
 import { UsageError } from '../../errors.js';
+import type { ServingInterval } from '../../store/timeline.js';
 import { parseArgs } from '../args.js';
 
 export const summary = 'which model version served a deployment when, from the audit log';
 export const usage = `greenlight audit timeline NAME [--at TIME] [--data-dir D] [--json]
 
 Answers the compliance question "before time X all requests used v1, after X all used v2"
-from the audit log's activate, switch and rollback records (run \`greenlight audit verify\` to
+from the audit log's activate, switch, rollback and weights records (a staged rollout's steps
+print each version's share, e.g. "90% v1 (blue), 10% v2 (green)"; run \`greenlight audit verify\` to
 prove the log itself is intact). Times are ISO 8601 or milliseconds since the epoch.
 
   --at TIME      only the version that served at TIME
   --data-dir D   data directory (default $GREENLIGHT_DATA_DIR or ./.greenlight)
-  --json         intervals as JSON: [{"color", "version", "from", "until", "seq", "kind", "generation"}]
+  --json         intervals as JSON: [{"color", "version", "shares": [{"color", "version", "percent"}],
+                 "from", "until", "seq", "kind", "generation"}]
 
 exit 0 answered, 1 nothing served at that time, 2 error`;
 
@@ -35,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const i of found) {
         const until = i.until === null ? 'now' : iso(i.until);
         console.log(
-          `${iso(i.from)} → ${until.padEnd(24)}  ${i.version} (${i.color})  ${i.kind} #${i.seq}, generation ${i.generation}`,
+          `${iso(i.from)} → ${until.padEnd(24)}  ${servedBy(i)}  ${i.kind} #${i.seq}, generation ${i.generation}`,
         );
       }
     }
@@ -50,6 +53,12 @@ function parseTime(text: string): number {
   if (!Number.isFinite(n))
     throw new UsageError(`--at expects an ISO 8601 time or epoch milliseconds, got ${JSON.stringify(text)}`);
   return n;
+}
+
+/** "v2 (green)", or a staged rollout step's split: "90% v1 (blue), 10% v2 (green)". */
+function servedBy(i: ServingInterval): string {
+  if (i.shares.length < 2) return `${i.version} (${i.color})`;
+  return i.shares.map((s) => `${s.percent}% ${s.version} (${s.color})`).join(', ');
 }
 
 function iso(ms: number): string {

@@ -3,6 +3,7 @@ import { patchContext, updateDeployment } from '../commit.js';
 import type { Phase } from '../phases.js';
 import { pickCandidate, startRollout } from '../plan.js';
 import type { RolloutContext } from '../rollout-context.js';
+import { scaleBaselineBack } from './baseline-replicas.js';
 import type { StepInput } from './step.js';
 import { shadowOff } from './validate.js';
 
@@ -20,7 +21,9 @@ export async function finalize(input: StepInput, phase: Phase): Promise<void> {
     case 'Complete':
       return finish(input, { keepCandidate: true });
     case 'RolledBack':
+      // Traffic first (to the warm replicas, at once), then capacity, then the candidate goes.
       await restoreBaseline(input);
+      if (!(await scaleBaselineBack(input))) return;
       return removeCandidate(input, true);
     case 'ValidationFailed':
     case 'Aborted':
@@ -29,6 +32,8 @@ export async function finalize(input: StepInput, phase: Phase): Promise<void> {
       if (input.ctx.bootstrap) return finish(input, { keepCandidate: true });
       await shadowOff(input);
       const state = await deps.router.state();
+      // Failed during a staged rollout's step: the baseline (which served everyone before) takes all.
+      if (state.active !== rollout.candidate && input.ctx.step && !input.ctx.switched) await endSplit(input);
       // Traffic stays where it safely is: after a switch both slots are kept for an operator to
       // decide; before it, the candidate never served anyone and is removed.
       if (state.active === rollout.candidate) {
@@ -59,9 +64,13 @@ async function restoreBaseline(input: StepInput): Promise<void> {
     }).context as RolloutContext;
   }
   let result = { generation: state.generation, switchedAt: state.switchedAt };
+  // A staged rollout's step: the router never switched; its split ends when the weights go.
+  if (state.weights !== null) await deps.router.setWeights(null);
   if (state.active === rollout.candidate) {
     const r = await deps.router.rollback();
     result = r.active === rollout.baseline ? r : await deps.router.switchTo(rollout.baseline);
+  } else if (ctx.step && !ctx.switched) {
+    result = { generation: state.generation, switchedAt: deps.clock.now() };
   }
   const at = new Date(result.switchedAt).toISOString();
   const breach = ctx.breach;
@@ -93,6 +102,37 @@ async function restoreBaseline(input: StepInput): Promise<void> {
   );
   deps.metrics?.rolledBack(spec.name, breach?.rule ?? 'unknown');
   if (rollout.baselineVersion) deps.metrics?.setActive(spec.name, rollout.baseline, rollout.baselineVersion);
+}
+
+/**
+ * A staged rollout failed before its switch: clear the router's weights and record, once, that
+ * the previous slot serves everyone again (the audit timeline's split must end somewhere).
+ */
+async function endSplit(input: StepInput): Promise<void> {
+  const { deps, rollout, actor } = input;
+  if (input.ctx.splitEnded) return;
+  const state = await deps.router.state();
+  if (state.weights !== null) await deps.router.setWeights(null);
+  const at = deps.clock.now();
+  const version = rollout.baselineVersion ?? input.spec[rollout.baseline].modelVersion;
+  input.ctx = patchContext(deps.store, rollout.id, { splitEnded: at }, [
+    {
+      time: at,
+      kind: 'weights',
+      actor,
+      data: {
+        weights: null,
+        from: rollout.candidate,
+        to: rollout.baseline,
+        fromVersion: rollout.candidateVersion,
+        toVersion: version,
+        generation: state.generation,
+        switchedAt: at,
+        shares: [{ color: rollout.baseline, version, percent: 100 }],
+        statement: `from ${new Date(at).toISOString()} requests are served by ${version} (${rollout.baseline}) again; the rollout failed during its steps`,
+      },
+    },
+  ]).context as RolloutContext;
 }
 
 async function removeCandidate(input: StepInput, drain: boolean): Promise<void> {

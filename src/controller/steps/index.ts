@@ -3,6 +3,7 @@ import { deployCandidate } from './deploy-candidate.js';
 import { observe } from './observe.js';
 import { start } from './start.js';
 import type { Step } from './step.js';
+import { stepTraffic } from './step-traffic.js';
 import { switchTraffic } from './switch.js';
 import { teardownPrevious } from './teardown.js';
 import { validate } from './validate.js';
@@ -19,6 +20,7 @@ export const STEPS: Partial<Record<Phase, Step>> = {
   Validating: validate,
   AwaitingPromotion: awaitPromotion,
   SwitchDelay: switchDelay,
+  Stepping: stepTraffic,
   Switching: switchTraffic,
   Observing: observe,
   TearingDownBlue: teardownPrevious,

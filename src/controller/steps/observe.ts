@@ -3,6 +3,7 @@ import { patchContext } from '../commit.js';
 import { evaluateRules } from '../observe/rules.js';
 import { signalWindowSeconds } from '../observe/window.js';
 import type { RolloutContext } from '../rollout-context.js';
+import { scaleDownBaseline } from './baseline-replicas.js';
 import type { Step, StepInput, StepResult } from './step.js';
 
 const NO_DATA: ColorSignals = {
@@ -15,11 +16,13 @@ const NO_DATA: ColorSignals = {
 };
 
 /**
- * Observing: every observation.intervalSeconds, evaluate the rules on the candidate's signals and
+ * Observing: first scale the previous slot down to observation.baselineReplicas (when set); then
+ * every observation.intervalSeconds, evaluate the rules on the candidate's signals and
  * roll back on a firing rule; once the window has passed, run the seed's safety checks
  * (cleanup-blue.sh) before allowing teardown of the previous slot.
  */
 export const observe: Step = async (input) => {
+  await scaleDownBaseline(input);
   const { deps, ctx, spec } = input;
   const now = deps.clock.now();
   if (now >= (ctx.nextEvalAt ?? 0)) {
@@ -33,16 +36,30 @@ export const observe: Step = async (input) => {
   return safetyChecks(input);
 };
 
-async function evaluate(input: StepInput, now: number): Promise<StepResult | null> {
+/**
+ * One evaluation of the rules, continuing the persisted rule states. After the switch the
+ * candidate is compared with the baseline captured just before it; while traffic is split
+ * (`live`), with the baseline's own share read for the same window in the same pass: same
+ * load, same time.
+ */
+export async function evaluate(
+  input: StepInput,
+  now: number,
+  live?: { where: string },
+): Promise<StepResult | null> {
   const { deps, rollout, ctx, spec, actor } = input;
   const obs = spec.observation;
-  let signals = NO_DATA;
-  try {
-    signals = await deps.signals.read(spec.name, rollout.candidate, signalWindowSeconds(obs));
-  } catch (err) {
-    // Unavailable signals are no data: never a breach, never a reason to fail the rollout.
-    deps.log.warn('observation signals unavailable', { error: (err as Error).message });
-  }
+  const window = signalWindowSeconds(obs);
+  const read = (color: typeof rollout.candidate) =>
+    deps.signals.read(spec.name, color, window).catch((err: Error) => {
+      // Unavailable signals are no data: never a breach, never a reason to fail the rollout.
+      deps.log.warn('observation signals unavailable', { color, error: err.message });
+      return NO_DATA;
+    });
+  const [signals, base] = await Promise.all([
+    read(rollout.candidate),
+    live ? read(rollout.baseline) : Promise.resolve(undefined),
+  ]);
   const prev = ctx.observed ?? { requests: 0, errors: 0, scoreBins: null, evaluations: 0 };
   const observed: NonNullable<RolloutContext['observed']> = {
     requests: prev.requests + (signals.requests ?? 0),
@@ -50,9 +67,13 @@ async function evaluate(input: StepInput, now: number): Promise<StepResult | nul
     scoreBins: addBins(prev.scoreBins, signals.scoreBins),
     evaluations: prev.evaluations + 1,
   };
+  const baselineScoreBins = base ? addBins(ctx.baselineScoreBins ?? null, base.scoreBins) : undefined;
+  const baseline = base
+    ? { p95LatencySeconds: base.p95LatencySeconds, scoreBins: baselineScoreBins ?? null }
+    : ctx.baselineSignals;
   const ev = evaluateRules(
     obs.rules,
-    { candidate: signals, baseline: ctx.baselineSignals, candidateScoreBins: observed.scoreBins },
+    { candidate: signals, baseline, candidateScoreBins: observed.scoreBins },
     ctx.rules ?? {},
     now,
   );
@@ -61,18 +82,23 @@ async function evaluate(input: StepInput, now: number): Promise<StepResult | nul
     time: now,
     kind: 'alert',
     actor,
-    data: { rule: name, ...ev.states[name] },
+    data: { rule: name, ...ev.states[name], ...(live ? { where: live.where } : {}) },
   }));
+  const patch: Partial<RolloutContext> = {
+    rules: ev.states,
+    observed,
+    nextEvalAt,
+    ...(base ? { baselineScoreBins } : {}),
+  };
   if (ev.firing && obs.rollbackOnAlert) {
     const s = ev.states[ev.firing];
-    const detail = `${ev.firing}: measured ${s.measured} > threshold ${s.threshold} for ${obs.rules[ev.firing].forSeconds}s`;
+    const at = live ? ` ${live.where}` : '';
+    const detail = `${ev.firing}: measured ${s.measured} > threshold ${s.threshold} for ${obs.rules[ev.firing].forSeconds}s${at}`;
     return {
       event: 'ruleBreached',
       reason: `rule ${detail}`,
       context: {
-        rules: ev.states,
-        observed,
-        nextEvalAt,
+        ...patch,
         breach: { rule: ev.firing, measured: s.measured, threshold: s.threshold, detail },
       },
       audit: {
@@ -84,7 +110,7 @@ async function evaluate(input: StepInput, now: number): Promise<StepResult | nul
       extraAudit: changes,
     };
   }
-  const updated = patchContext(deps.store, rollout.id, { rules: ev.states, observed, nextEvalAt }, changes);
+  const updated = patchContext(deps.store, rollout.id, patch, changes);
   input.ctx = updated.context as RolloutContext;
   return null;
 }

@@ -28,6 +28,8 @@ export interface FakeRouter extends RouterControl {
   readonly rollbackCount: number;
   readonly backends: Record<Color, string[]>;
   readonly shadowHistory: ShadowConfig[];
+  /** Every setWeights call that changed the weights, in order (a repeat of the same weights is not a change). */
+  readonly weightHistory: (Record<Color, number> | null)[];
   /** Make the next N calls of `method` throw. */
   failNext(method: keyof RouterControl, times?: number): void;
   /** In-flight requests waitIdle reports per color (set by tests). */
@@ -52,6 +54,7 @@ export function createFakeRouter(opts: { now?: () => number; active?: Color } = 
   const decisions: RoutingDecision[] = [];
   const pairs: ShadowPair[] = [];
   const shadowHistory: ShadowConfig[] = [];
+  const weightHistory: (Record<Color, number> | null)[] = [];
   const failures = new Map<string, number>();
   const counts = { switches: 0, rollbacks: 0 };
 
@@ -74,6 +77,8 @@ export function createFakeRouter(opts: { now?: () => number; active?: Color } = 
     }
     generation++;
     switchedAt = now();
+    // Like the real router: a switch moves all traffic, ending any weighted split.
+    weights = null;
     return { active, previous, generation, switchedAt };
   }
 
@@ -82,6 +87,7 @@ export function createFakeRouter(opts: { now?: () => number; active?: Color } = 
     decisions,
     backends,
     shadowHistory,
+    weightHistory,
     get switchCount() {
       return counts.switches;
     },
@@ -93,9 +99,13 @@ export function createFakeRouter(opts: { now?: () => number; active?: Color } = 
     },
     route() {
       const idle = otherColor(active);
+      // A weighted split sends every request with a share of (weight of blue) / total to blue; the
+      // fake takes them in turn (deterministic) instead of at random.
+      const total = weights ? weights.blue + weights.green : 0;
+      const served: Color = weights && total > 0 ? (seq % total < weights.blue ? 'blue' : 'green') : active;
       const d: RoutingDecision = {
         requestId: ++seq,
-        served: active,
+        served,
         shadowedTo: shadow.enabled && backends[idle].length > 0 ? idle : null,
         generation,
       };
@@ -109,7 +119,7 @@ export function createFakeRouter(opts: { now?: () => number; active?: Color } = 
           method: 'POST',
           path: '/predict',
           requestBody: JSON.stringify({ text: `request ${d.requestId}` }),
-          primary: { color: active, status: 200, body, latencyMs: 1 },
+          primary: { color: served, status: 200, body, latencyMs: 1 },
           shadow: { color: d.shadowedTo, status: 200, body, latencyMs: 1 },
         });
       }
@@ -161,7 +171,8 @@ export function createFakeRouter(opts: { now?: () => number; active?: Color } = 
     },
     async setWeights(w) {
       maybeFail('setWeights');
-      weights = w;
+      if (JSON.stringify(w) !== JSON.stringify(weights)) weightHistory.push(w && { ...w });
+      weights = w && { ...w };
     },
     async shadowPairs(
       since: number,

@@ -116,7 +116,18 @@ export function createFakePlatform(
       calls.push({ method: 'deploy', deployment, color, version: spec.modelVersion });
       maybeFail('deploy');
       const s = slot(deployment, color);
-      if (s.version !== spec.modelVersion || s.replicas.length !== spec.replicas) {
+      if (s.version === spec.modelVersion && s.replicas.length > 0 && s.replicas.length !== spec.replicas) {
+        // Scaling the same version, as the real platforms do: keep the first N, start the missing.
+        s.replicas = s.replicas.slice(0, spec.replicas);
+        const used = new Set(s.replicas.map((r) => r.id));
+        for (let i = 0; s.replicas.length < spec.replicas; i++) {
+          if (used.has(`${color}-${i}`)) continue;
+          s.replicas.push({
+            id: `${color}-${i}`,
+            url: opts.urlFor ? opts.urlFor(deployment, color, i) : `http://127.0.0.1:${port++}`,
+          });
+        }
+      } else if (s.version !== spec.modelVersion || s.replicas.length !== spec.replicas) {
         s.replicas = Array.from({ length: spec.replicas }, (_, i) => ({
           id: `${color}-${i}`,
           url: opts.urlFor ? opts.urlFor(deployment, color, i) : `http://127.0.0.1:${port++}`,

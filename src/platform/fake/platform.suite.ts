@@ -70,6 +70,20 @@ export function platformSuite(name: string, make: () => Promise<PlatformHarness>
       await platform.teardown('suite', 'blue', 5);
     });
 
+    it('scales the same version down (keeping the first replicas) and back up (keeping those)', async () => {
+      h = await make();
+      const { platform } = h;
+      await platform.deploy('suite', 'blue', h.colorSpec('blue', 'v1', 2));
+      const before = (await ready(platform, 'suite', 'blue', 2)).replicas.map((r) => r.url);
+      const down = await platform.deploy('suite', 'blue', h.colorSpec('blue', 'v1', 1));
+      expect(down.replicas.map((r) => r.url)).toEqual(before.slice(0, 1));
+      const up = await platform.deploy('suite', 'blue', h.colorSpec('blue', 'v1', 2));
+      expect(up.replicas).toHaveLength(2);
+      expect(up.replicas[0].url).toBe(before[0]);
+      expect((await ready(platform, 'suite', 'blue', 2)).readyReplicas).toBe(2);
+      await platform.teardown('suite', 'blue', 5);
+    });
+
     it('replaces the replicas when the version changes', async () => {
       h = await make();
       const { platform } = h;
