@@ -67,7 +67,7 @@ export function signatureOf(
     else outs.push(s);
   }
   if (outs.length === 0) throw new Error('the model has no tensor output that OIP v2 can carry');
-  const whyNot = whyNotBatched(ins, outs, skipped.length > 0);
+  const whyNot = whyNotBatched(ins, outs);
   return {
     inputs: ins,
     outputs: outs,

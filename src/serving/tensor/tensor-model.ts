@@ -54,7 +54,8 @@ export async function loadTensorModel(path: string, opts: TensorModelOptions = {
       for (const [name, f] of Object.entries(feeds)) {
         tensors[name] = new Tensor(f.type, f.data as Float32Array, f.dims);
       }
-      const out = await session.run(tensors, fetches);
+      // Run errors come back to the client in the 500 answer; the runtime's own log line would only repeat them.
+      const out = await session.run(tensors, fetches, { logSeverityLevel: 4 });
       const result: Feeds = {};
       for (const name of fetches) {
         const t = out[name] as Tensor;
