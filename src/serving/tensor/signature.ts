@@ -80,15 +80,11 @@ export function signatureOf(
 /**
  * Merging requests along the first dimension is exact only when that dimension is the batch for
  * every value: each input and output has a symbolic first dimension, the same one everywhere.
- * A fixed first dimension (batch 1, a state tensor [2, batch, 64]), a scalar or an unshaped value
- * shared by every row, or a skipped output whose rows cannot be split, all rule it out.
+ * A fixed first dimension (batch 1, a state tensor [2, batch, 64]), or a scalar or an unshaped value
+ * shared by every row, rules it out. Skipped outputs do not count: they are never fetched, so the
+ * runtime does not compute them.
  */
-function whyNotBatched(
-  inputs: TensorSpec[],
-  outputs: TensorSpec[],
-  skippedOutputs: boolean,
-): string | undefined {
-  if (skippedOutputs) return 'the model has non-tensor outputs';
+function whyNotBatched(inputs: TensorSpec[], outputs: TensorSpec[]): string | undefined {
   let batchDim: string | undefined;
   for (const [kind, t] of [
     ...inputs.map((t) => ['input', t] as const),
