@@ -33,7 +33,7 @@ export function textEngine(
 ): Engine {
   if (warmupRequest !== undefined) {
     throw new GreenlightError(
-      'GL_USAGE',
+      'GL_WARMUP_REQUEST',
       'a warm-up request is for generic models; a greenlight text model warms up on its own texts',
     );
   }
@@ -59,22 +59,23 @@ export function tensorEngine(
   warmupRequest: unknown,
 ): Engine {
   const sig = model.signature;
+  let given: TensorRequest | undefined;
+  if (warmupRequest !== undefined) {
+    const parsed = parseTensorRequest(warmupRequest, sig);
+    if ('error' in parsed)
+      throw new GreenlightError(
+        'GL_WARMUP_REQUEST',
+        `the warm-up request is not valid for this model: ${parsed.error}`,
+      );
+    given = parsed;
+  }
+  // Notes only once the model is known to be served: a refused warm-up request is the one line then.
   for (const s of sig.skipped) {
     batching.log(
       `model output "${s.name}" is left out of /v2/models/${name} and of inference answers: it is ${s.why}`,
     );
   }
   if (!sig.batchable) batching.log(`dynamic batching off, one request per run: ${sig.whyNotBatched}`);
-  let given: TensorRequest | undefined;
-  if (warmupRequest !== undefined) {
-    const parsed = parseTensorRequest(warmupRequest, sig);
-    if ('error' in parsed)
-      throw new GreenlightError(
-        'GL_USAGE',
-        `the warm-up request is not valid for this model: ${parsed.error}`,
-      );
-    given = parsed;
-  }
   const batcher = createBatcher<TensorRequest, TensorResult>({
     run: tensorRunner(model, metrics.batch),
     maxBatchSize: sig.batchable ? batching.maxBatchSize : 1,
