@@ -177,6 +177,11 @@ describe.each([
       /"x_FP16" data\[0\] must be a number of magnitude at most 65504/,
     ],
     ['1 into BOOL', { BOOL: tensor('BOOL', [1, true]) }, /"x_BOOL" data\[0\] must be true or false/],
+    [
+      'a list inside flat data',
+      { INT32: tensor('INT32', [1, [2]]) },
+      /"x_INT32" data\[1\] must be an integer .*found a list of 1/,
+    ],
     ['a number into BYTES', { BYTES: tensor('BYTES', ['a', 2]) }, /"x_BYTES" data\[1\] must be a string/],
     [
       'the wrong datatype',

@@ -54,8 +54,11 @@ export interface Datatype {
   expected: string;
   /** A container for `n` elements. */
   alloc(n: number): TensorData;
-  /** Store one JSON element at `i`; false when it is not a valid element of this type (nothing stored). */
-  put(data: TensorData, i: number, value: unknown): boolean;
+  /**
+   * Store the JSON elements `values` into `data`; the index of the first one that is not a valid
+   * element of this type, or -1. One loop per type: this runs for every element of every request.
+   */
+  fill(data: TensorData, values: readonly unknown[]): number;
   /** One element as the JSON text of a response (exact digits for 64-bit integers). */
   text(data: TensorData, i: number): string;
 }
@@ -65,10 +68,14 @@ const int = (oip: OipDatatype, ort: OrtType, min: number, max: number, make: (n:
   ort,
   expected: `an integer in [${min}, ${max}]`,
   alloc: make,
-  put(data: TensorData, i: number, v: unknown) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return false;
-    (data as Int32Array)[i] = v;
-    return true;
+  fill(data: TensorData, values: readonly unknown[]) {
+    const out = data as Int32Array;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return i;
+      out[i] = v;
+    }
+    return -1;
   },
   text: (data: TensorData, i: number) => String((data as Int32Array)[i]),
 });
@@ -80,10 +87,14 @@ const int64 = (oip: OipDatatype, ort: OrtType, min: number, make: (n: number) =>
   ort,
   expected: `an integer in [${min === 0 ? 0 : '-(2^53 - 1)'}, 2^53 - 1] (larger JSON numbers lose precision)`,
   alloc: make,
-  put(data: TensorData, i: number, v: unknown) {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) return false;
-    (data as BigInt64Array)[i] = BigInt(v);
-    return true;
+  fill(data: TensorData, values: readonly unknown[]) {
+    const out = data as BigInt64Array;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) return i;
+      out[i] = BigInt(v);
+    }
+    return -1;
   },
   // Exact digits even beyond 2^53: a JSON number literal is unbounded; Python and Go read it exactly.
   text: (data: TensorData, i: number) => String((data as BigInt64Array)[i]),
@@ -96,11 +107,15 @@ const float = (oip: OipDatatype, ort: OrtType, max: number, make: (n: number) =>
   ort,
   expected: max === Number.MAX_VALUE ? 'a number' : `a number of magnitude at most ${max}`,
   alloc: make,
-  put(data: TensorData, i: number, v: unknown) {
-    // JSON has no NaN or Infinity; a value past the type's range would silently become Infinity.
-    if (typeof v !== 'number' || !(Math.abs(v) <= max)) return false;
-    (data as Float64Array)[i] = v;
-    return true;
+  fill(data: TensorData, values: readonly unknown[]) {
+    const out = data as Float64Array;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      // JSON has no NaN or Infinity; a value past the type's range would silently become Infinity.
+      if (typeof v !== 'number' || !(v <= max && v >= -max)) return i;
+      out[i] = v;
+    }
+    return -1;
   },
   text: (data: TensorData, i: number) => jsonNumber((data as Float64Array)[i]),
 });
@@ -116,10 +131,13 @@ const DATATYPES: Datatype[] = [
     ort: 'bool',
     expected: 'true or false',
     alloc: (n) => new Uint8Array(n),
-    put(data, i, v) {
-      if (typeof v !== 'boolean') return false;
-      (data as Uint8Array)[i] = v ? 1 : 0;
-      return true;
+    fill(data, values) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (typeof v !== 'boolean') return i;
+        (data as Uint8Array)[i] = v ? 1 : 0;
+      }
+      return -1;
     },
     text: (data, i) => ((data as Uint8Array)[i] ? 'true' : 'false'),
   },
@@ -136,10 +154,13 @@ const DATATYPES: Datatype[] = [
     ort: 'float16',
     expected: 'a number of magnitude at most 65504',
     alloc: (n) => new Uint16Array(n),
-    put(data, i, v) {
-      if (typeof v !== 'number' || !(Math.abs(v) <= 65504)) return false;
-      (data as Uint16Array)[i] = float16Bits(v);
-      return true;
+    fill(data, values) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (typeof v !== 'number' || !(Math.abs(v) <= 65504)) return i;
+        (data as Uint16Array)[i] = float16Bits(v);
+      }
+      return -1;
     },
     text: (data, i) => jsonNumber(float16Value((data as Uint16Array)[i])),
   },
@@ -150,10 +171,13 @@ const DATATYPES: Datatype[] = [
     ort: 'string',
     expected: 'a string',
     alloc: (n) => new Array<string>(n),
-    put(data, i, v) {
-      if (typeof v !== 'string') return false;
-      (data as string[])[i] = v;
-      return true;
+    fill(data, values) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (typeof v !== 'string') return i;
+        (data as string[])[i] = v;
+      }
+      return -1;
     },
     text: (data, i) => JSON.stringify((data as string[])[i]),
   },

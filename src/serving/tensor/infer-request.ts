@@ -93,10 +93,9 @@ function readInput(
   }
   const type = spec.datatype;
   const values = type.alloc(count);
-  for (let i = 0; i < count; i++) {
-    if (!type.put(values, i, data[i])) {
-      return `${what} data[${i}] must be ${type.expected} (${type.oip}), found ${describeValue(data[i])}`;
-    }
+  const bad = type.fill(values, data);
+  if (bad !== -1) {
+    return `${what} data[${bad}] must be ${type.expected} (${type.oip}), found ${describeValue(data[bad])}`;
   }
   feeds[spec.name] = { type: type.ort, data: values, dims };
   return undefined;
@@ -128,11 +127,13 @@ function checkShape(
   return undefined;
 }
 
-/** The spec allows a tensor's data flat or nested row-major; both become one flat list. */
+/**
+ * The spec allows a tensor's data flat or nested row-major; both become one flat list. Only the
+ * first element is looked at: in a flat list a stray nested one is then refused as a non-element.
+ */
 function flatten(data: unknown): unknown[] | undefined {
   if (!Array.isArray(data)) return undefined;
-  for (const x of data) if (Array.isArray(x)) return data.flat(Number.POSITIVE_INFINITY);
-  return data;
+  return Array.isArray(data[0]) ? data.flat(Number.POSITIVE_INFINITY) : data;
 }
 
 /** `parameters` must be an object; the binary tensor extension (Triton's) is not served here. */
