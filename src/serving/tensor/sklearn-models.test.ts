@@ -96,7 +96,7 @@ describe.skipIf(missing(haveOnnx, 'scikit-learn-style ONNX models', 'apt-get ins
       X.forEach((x, i) => {
         const want = softmaxScores(x, coef, intercept);
         const got = probabilities.data.slice(i * 3, i * 3 + 3);
-        got.forEach((p: number, k: number) => expect(p).toBeCloseTo(want[k], 6));
+        for (let k = 0; k < 3; k++) expect(got[k]).toBeCloseTo(want[k], 6);
         expect(label.data[i]).toBe(want.indexOf(Math.max(...want)));
       });
     });
@@ -139,7 +139,9 @@ describe.skipIf(missing(haveOnnx, 'scikit-learn-style ONNX models', 'apt-get ins
       expect(a.status).toBe(200);
       const [label, probs] = a.json.outputs;
       expect(label).toEqual({ name: 'output_label', datatype: 'BYTES', shape: [rows.length], data: labels });
-      probabilities.flat().forEach((p: number, i: number) => expect(probs.data[i]).toBeCloseTo(p, 5));
+      const flat: number[] = probabilities.flat();
+      expect(probs.data).toHaveLength(flat.length);
+      for (let i = 0; i < flat.length; i++) expect(probs.data[i]).toBeCloseTo(flat[i], 5);
     });
   },
 );
