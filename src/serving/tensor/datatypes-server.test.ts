@@ -6,7 +6,7 @@ import { type ModelServer, startModelServer } from '../server.js';
 import { type Answer, testClient } from '../test-client.js';
 import { OIP_DATATYPES } from './datatypes.js';
 import { oipSchema } from './oip-schema.js';
-import { identityModel, type TestDatatype } from './test-models.js';
+import { encodeGraph, identityModel, ONNX_ELEM, type TestDatatype } from './test-models.js';
 
 // Every OIP datatype through the real ONNX Runtime: one Identity per datatype, [N, 2] each.
 const TYPES = OIP_DATATYPES as TestDatatype[];
@@ -266,5 +266,41 @@ describe.each([
     const a = await client().post('/predict', { text: 'hello' });
     expect(a.status).toBe(404);
     expect(a.json.error).toMatch(/not a greenlight text model.*POST \/v2\/models\/ident\/infer/);
+  });
+});
+
+describe('a value declared without any shape', () => {
+  it('is listed as [-1], accepts any shape, and turns batching off', async () => {
+    const bytes = encodeGraph({
+      inputs: [{ name: 'x', elem: ONNX_ELEM.FP64 }],
+      outputs: [{ name: 'y', elem: ONNX_ELEM.FP64 }],
+      nodes: [{ opType: 'Identity', input: ['x'], output: ['y'] }],
+    });
+    const path = join(dir, 'unshaped.onnx');
+    await writeFile(path, bytes);
+    const notes: string[] = [];
+    const server = await startModelServer({
+      modelPath: path,
+      version: 'v1',
+      warmup: 1,
+      log: (l) => notes.push(l),
+    });
+    servers.push(server);
+    await server.ready;
+    const client = testClient(server.url);
+    try {
+      const meta = (await client.get('/v2/models/model')).json;
+      expect(meta.inputs).toEqual([{ name: 'x', datatype: 'FP64', shape: [-1] }]);
+      expect(notes).toEqual(['dynamic batching off, one request per run: input x declares no shape']);
+      for (const shape of [[3], [2, 2], []]) {
+        const data = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i / 3);
+        const a = await client.post('/v2/models/model/infer', {
+          inputs: [{ name: 'x', datatype: 'FP64', shape, data }],
+        });
+        expect(a.json.outputs).toEqual([{ name: 'y', datatype: 'FP64', shape, data }]);
+      }
+    } finally {
+      await client.close();
+    }
   });
 });
