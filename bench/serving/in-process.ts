@@ -7,12 +7,12 @@ export interface Batching {
 }
 
 /**
- * The ceiling: N async callers, each submitting one text at a time to the same dynamic batcher the
- * server uses, as N HTTP clients would, with no HTTP in between.
+ * The ceiling: N async callers, each submitting one item (a text, a parsed OIP request) at a time
+ * to the same dynamic batcher the server uses, as N HTTP clients would, with no HTTP in between.
  */
-export async function runInProcess(
-  predict: (texts: string[]) => Promise<unknown[]>,
-  texts: string[],
+export async function runInProcess<I>(
+  predict: (items: I[]) => Promise<unknown[]>,
+  texts: I[],
   concurrency: number,
   seconds: number,
   batching: Batching,

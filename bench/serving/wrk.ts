@@ -6,8 +6,16 @@ import type { Point } from './point.js';
 
 /** A wrk script that cycles through pre-formatted `POST /predict` requests, one per text. */
 export function writeWrkScript(texts: string[]): string {
-  const file = join(tmpdir(), `greenlight-bench-${process.pid}.lua`);
-  const bodies = texts.map((t) => `  ${luaString(JSON.stringify({ text: t }))},`).join('\n');
+  return writeWrkBodies(
+    texts.map((t) => JSON.stringify({ text: t })),
+    '/predict',
+  );
+}
+
+/** A wrk script that cycles through pre-formatted `POST path` requests, one per JSON body. */
+export function writeWrkBodies(jsonBodies: string[], path: string): string {
+  const file = join(tmpdir(), `greenlight-bench-${process.pid}-${path.replace(/\W/g, '_')}.lua`);
+  const bodies = jsonBodies.map((b) => `  ${luaString(b)},`).join('\n');
   writeFileSync(
     file,
     `local bodies = {\n${bodies}\n}
@@ -15,7 +23,7 @@ local reqs = {}
 local i = 0
 init = function(args)
   for k, b in ipairs(bodies) do
-    reqs[k] = wrk.format("POST", "/predict", { ["Content-Type"] = "application/json" }, b)
+    reqs[k] = wrk.format("POST", "${path}", { ["Content-Type"] = "application/json" }, b)
   end
 end
 request = function()
@@ -36,18 +44,7 @@ function luaString(s: string): string {
 
 /** One wrk run (one thread, `concurrency` connections); cpuUsPerRequest is left for the caller. */
 export function runWrk(url: string, script: string, concurrency: number, seconds: number): Promise<Point> {
-  const args = [
-    '-t',
-    '1',
-    '-c',
-    String(concurrency),
-    '-d',
-    `${seconds}s`,
-    '--latency',
-    '-s',
-    script,
-    `${url}/predict`,
-  ];
+  const args = ['-t', '1', '-c', String(concurrency), '-d', `${seconds}s`, '--latency', '-s', script, url];
   return new Promise((resolve, reject) => {
     execFile('wrk', args, (err, stdout) => {
       if (err) return reject(new Error(`wrk failed (is it installed? apt-get install wrk): ${err.message}`));

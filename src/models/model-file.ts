@@ -54,14 +54,24 @@ async function readModelBytes(path: string): Promise<Uint8Array> {
 }
 
 /**
+ * Read an ONNX model file and decode its protobuf, with the same errors as `readModelInfo`
+ * (GL_MODEL_NOT_FOUND, GL_MODEL_INVALID), for readers of models that carry no greenlight metadata.
+ */
+export async function readModelProto(
+  path: string,
+): Promise<{ bytes: Uint8Array; model: onnxProto.onnx.ModelProto }> {
+  const bytes = await readModelBytes(path);
+  if (bytes.length === 0) throw invalid(path, 'the file is empty');
+  return { bytes, model: decode(path, bytes) };
+}
+
+/**
  * Read an ONNX model file and the greenlight metadata it carries (`greenlight.features`,
  * `greenlight.labels`, `greenlight.version`). Throws GreenlightError `GL_MODEL_NOT_FOUND` when the
  * file cannot be read and `GL_MODEL_INVALID` (one-line reason) when it is not a usable model.
  */
 export async function readModelInfo(path: string): Promise<ModelInfo> {
-  const bytes = await readModelBytes(path);
-  if (bytes.length === 0) throw invalid(path, 'the file is empty');
-  const model = decode(path, bytes);
+  const { bytes, model } = await readModelProto(path);
   const inputName = model.graph?.input?.length === 1 ? model.graph.input[0].name : undefined;
   const outputName = model.graph?.output?.length ? model.graph.output[0].name : undefined;
   if (!inputName || !outputName) throw invalid(path, 'no graph with one named input and an output');

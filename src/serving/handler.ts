@@ -4,6 +4,7 @@ import { isReady } from './lifecycle.js';
 import { modelMetadata } from './oip.js';
 import { sendJson, sendText } from './respond.js';
 import { type MatchedRoute, matchRoute, ROUTE_METHOD } from './routes.js';
+import { tensorMetadata } from './tensor/metadata.js';
 
 export interface HandlerContext extends InferenceContext {
   /** Server version reported by OIP `GET /v2`. */
@@ -50,6 +51,12 @@ function answer(route: MatchedRoute, req: HttpRequest, ctx: HandlerContext): voi
   const alive = ctx.lifecycle.state !== 'failed';
   switch (route.name) {
     case 'predict':
+      if (ctx.tensor) {
+        sendJson(req, 404, {
+          error: `this model has no /predict (it is not a greenlight text model): use OIP v2, POST /v2/models/${ctx.name}/infer; GET /v2/models/${ctx.name} lists its inputs and outputs`,
+        });
+        return;
+      }
       void handleInference(req, ctx, 'predict');
       return;
     case 'model-infer':
@@ -81,7 +88,13 @@ function answer(route: MatchedRoute, req: HttpRequest, ctx: HandlerContext): voi
       sendJson(req, 200, { name: 'greenlight', version: ctx.serverVersion, extensions: [] });
       return;
     case 'model-metadata':
-      sendJson(req, 200, modelMetadata(ctx.name, ctx.version));
+      sendJson(
+        req,
+        200,
+        ctx.tensor
+          ? tensorMetadata(ctx.name, ctx.version, ctx.tensor.model)
+          : modelMetadata(ctx.name, ctx.version),
+      );
       return;
     case 'metrics':
       void sendMetrics(req, ctx);

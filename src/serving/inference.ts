@@ -7,6 +7,7 @@ import { inferResponse, parseInferRequest } from './oip.js';
 import { parsePredictRequest } from './predict-request.js';
 import type { Prediction } from './prediction.js';
 import { sendJson } from './respond.js';
+import { inferTensor, type TensorServing } from './tensor/infer.js';
 
 export interface InferenceContext {
   name: string;
@@ -14,10 +15,14 @@ export interface InferenceContext {
   lifecycle: Lifecycle;
   bodyLimit: number;
   metrics: ServerMetrics;
-  batcher: Batcher<string, Prediction>;
+  /** greenlight's text models: `/predict` and the OIP `text` tensor. */
+  batcher?: Batcher<string, Prediction>;
+  /** Any other ONNX model: OIP v2 tensors as the model declares them. */
+  tensor?: TensorServing;
 }
 
-type Outcome = { status: number; body: unknown; error?: ErrorType };
+/** An answer: a body to stringify, or (`text`) JSON already written. */
+type Outcome = { status: number; body?: unknown; text?: string; error?: ErrorType };
 
 /**
  * The inference request path, kept short (STYLE.md §8): read and parse the body once, validate,
@@ -34,14 +39,15 @@ export async function handleInference(
   try {
     const body = parseJsonBody(req.body, ctx.bodyLimit);
     const outcome: Outcome = body.ok
-      ? await (endpoint === 'predict' ? predict(body.value, ctx) : infer(body.value, ctx))
+      ? await route(endpoint, body.value, ctx)
       : {
           status: body.status,
           body: { error: body.error },
           error: body.status === 413 ? 'too_large' : 'bad_request',
         };
     if (outcome.error) metrics.error(outcome.error);
-    sendJson(req, outcome.status, outcome.body);
+    if (outcome.text !== undefined) req.respond(outcome.status, 'application/json', outcome.text);
+    else sendJson(req, outcome.status, outcome.body);
     if (outcome.status === 200) metrics.latency((performance.now() - start) / 1000);
   } catch (err) {
     metrics.error('internal');
@@ -51,9 +57,14 @@ export async function handleInference(
   }
 }
 
+function route(endpoint: InferenceEndpoint, value: unknown, ctx: InferenceContext): Promise<Outcome> {
+  if (ctx.tensor) return inferTensor(value, ctx.tensor, ctx.name, ctx.version); // the handler sends /predict elsewhere
+  return endpoint === 'predict' ? predict(value, ctx) : infer(value, ctx);
+}
+
 async function run(texts: string[], ctx: InferenceContext): Promise<Prediction[] | Outcome> {
   try {
-    const predictions = await ctx.batcher.submit(texts);
+    const predictions = await ctx.batcher!.submit(texts);
     for (const p of predictions) ctx.metrics.score(p.label, p.score);
     return predictions;
   } catch (err) {

@@ -1,14 +1,12 @@
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { GreenlightError } from '../errors.js';
 import { featurizeBatch } from '../models/features.js';
 import { readModelInfo } from '../models/model-file.js';
 import { type LoadedModel, toPrediction } from './prediction.js';
+import { createSession } from './session.js';
 
 export interface OnnxModelOptions {
-  /**
-   * ONNX Runtime intra-op threads. 1 by default: the models are small, the batcher already
-   * amortises per-call overhead, and a server replica should not take every core of the host.
-   */
+  /** ONNX Runtime intra-op threads (1 by default, see createSession). */
   intraOpThreads?: number;
 }
 
@@ -19,25 +17,7 @@ export interface OnnxModelOptions {
  */
 export async function loadOnnxModel(path: string, opts: OnnxModelOptions = {}): Promise<LoadedModel> {
   const info = await readModelInfo(path);
-  let session: InferenceSession;
-  try {
-    session = await InferenceSession.create(info.bytes, {
-      intraOpNumThreads: opts.intraOpThreads ?? 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3, // errors only: a refused file is reported in one line by us
-    });
-  } catch (err) {
-    const why = (err as Error).message.split('\n')[0];
-    throw new GreenlightError(
-      'GL_MODEL_INVALID',
-      `model ${path} is not usable: ONNX Runtime refused it (${why})`,
-      {
-        cause: err,
-      },
-    );
-  }
+  const session = await createSession(info.bytes, path, opts.intraOpThreads);
   const { features, labels, inputName, outputName } = info;
   const width = labels.length;
   let buffer = new Float32Array(0);

@@ -1,13 +1,17 @@
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import { GreenlightError } from '../errors.js';
-import { type BatcherStats, createBatcher } from './batcher.js';
+import { readModelProto } from '../models/model-file.js';
+import type { BatcherStats } from './batcher.js';
+import { type Engine, isTensorModel, tensorEngine, textEngine } from './engine.js';
 import { createRequestHandler } from './handler.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import type { Lifecycle, ServerState } from './lifecycle.js';
 import { createServerMetrics } from './metrics.js';
 import { loadOnnxModel } from './onnx-model.js';
 import type { LoadedModel } from './prediction.js';
-import { warmUp } from './warmup.js';
+import { isGreenlightTextModel } from './tensor/onnx-graph.js';
+import { loadTensorModel, type TensorModel } from './tensor/tensor-model.js';
+import { loadTensorModelInWorker } from './tensor/worker-tensor-model.js';
 import { loadOnnxModelInWorker } from './worker-model.js';
 
 export interface ModelServerOptions {
@@ -15,8 +19,14 @@ export interface ModelServerOptions {
   version: string;
   /** ONNX file to load; ignored when `model` is given. */
   modelPath?: string;
-  /** An already loaded model (tests pass slow or failing fakes); the caller releases it. */
+  /** An already loaded text model (tests pass slow or failing fakes); the caller releases it. */
   model?: LoadedModel;
+  /** An already loaded generic model (served over OIP v2 only); the caller releases it. */
+  tensorModel?: TensorModel;
+  /** Generic models: an OIP v2 inference request body to warm up with (must succeed). */
+  warmupRequest?: unknown;
+  /** Notes about the model (outputs left out, batching off, warm-up skipped). Default: stderr. */
+  log?: (line: string) => void;
   /** OIP model name, `/v2/models/{name}`. Default `model`: the same for blue and green, so OIP clients survive a switch. */
   name?: string;
   host?: string;
@@ -70,25 +80,33 @@ export interface ModelServer {
  * background; `/ready` answers 503 until warm-up is done and again once `close()` starts draining.
  */
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
-  const model = opts.model ?? (await loadModel(opts));
+  const name = opts.name ?? 'model';
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const model = opts.model ?? opts.tensorModel ?? (await loadModel(opts));
+  const ours = opts.model === undefined && opts.tensorModel === undefined; // a model passed in is the caller's
   const maxBatchSize = opts.maxBatchSize ?? 64;
   const lifecycle: Lifecycle = { state: 'warming' };
   const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
   const metrics = createServerMetrics(opts.version);
-  const batcher = createBatcher({
-    run: (texts: string[]) => model.predict(texts),
-    maxBatchSize,
-    maxQueueDelayMs: opts.maxQueueDelayMs ?? 0,
-    onBatch: metrics.batch,
-  });
+  const batching = { maxBatchSize, maxQueueDelayMs: opts.maxQueueDelayMs ?? 0, log };
+  let engine: Engine;
+  try {
+    engine = isTensorModel(model)
+      ? tensorEngine(model, name, batching, metrics, opts.warmupRequest)
+      : textEngine(model, batching, metrics, opts.warmupRequest);
+  } catch (err) {
+    if (ours) await model.release();
+    throw err;
+  }
+  const { batcher } = engine;
   const handler = createRequestHandler({
-    name: opts.name ?? 'model',
+    name,
     version: opts.version,
     serverVersion: opts.serverVersion ?? 'dev',
     bodyLimit,
     lifecycle,
     metrics,
-    batcher,
+    ...engine.context,
   });
   const server = createHttpServer({
     handler,
@@ -100,11 +118,11 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   });
   const host = opts.host ?? '127.0.0.1';
   const port = await listen(server, host, opts.port ?? 0).catch(async (err) => {
-    if (!opts.model) await model.release(); // ours to release; a model passed in is the caller's
+    if (ours) await model.release();
     throw err;
   });
 
-  const ready = warmUp(model, opts.warmup ?? 3, maxBatchSize).then(
+  const ready = engine.warmUp(opts.warmup ?? 3).then(
     () => {
       if (lifecycle.state === 'warming') lifecycle.state = 'ready';
     },
@@ -133,7 +151,7 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     batcher.flush();
     await batcher.idle();
     await ready.catch(() => {});
-    if (!opts.model) await model.release();
+    if (ours) await model.release();
   };
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -149,11 +167,19 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
   };
 }
 
-function loadModel(opts: ModelServerOptions): Promise<LoadedModel> {
+/**
+ * A model file with greenlight's featurizer metadata is one of greenlight's text models (`/predict`);
+ * any other ONNX file is served as tensors over OIP v2.
+ */
+async function loadModel(opts: ModelServerOptions): Promise<LoadedModel | TensorModel> {
   if (opts.modelPath === undefined)
     throw new GreenlightError('GL_USAGE', 'startModelServer needs modelPath or model');
-  const load = opts.inferenceThread === false ? loadOnnxModel : loadOnnxModelInWorker;
-  return load(opts.modelPath, { intraOpThreads: opts.intraOpThreads });
+  const { model } = await readModelProto(opts.modelPath);
+  const thread = opts.inferenceThread !== false;
+  const load = { intraOpThreads: opts.intraOpThreads };
+  if (!isGreenlightTextModel(model))
+    return (thread ? loadTensorModelInWorker : loadTensorModel)(opts.modelPath, load);
+  return (thread ? loadOnnxModelInWorker : loadOnnxModel)(opts.modelPath, load);
 }
 
 function listen(server: HttpServer, host: string, port: number): Promise<number> {

@@ -1,21 +1,18 @@
-/** Messages between the server thread and the inference thread (worker-model.ts). */
+/** What the text model's inference thread (inference-worker.ts) reports and answers, over worker-rpc.ts. */
 export interface WorkerInit {
   path: string;
   intraOpThreads?: number;
 }
 
-export type ToWorker = { type: 'predict'; id: number; texts: string[] } | { type: 'release' };
+export interface LoadedTextModel {
+  labels: string[];
+  inputName: string;
+  featureDim: number;
+  embeddedVersion: string | undefined;
+}
 
-export type FromWorker =
-  | {
-      type: 'loaded';
-      labels: string[];
-      inputName: string;
-      featureDim: number;
-      embeddedVersion: string | undefined;
-    }
-  | { type: 'failed'; code: string; message: string }
-  /** Label indices and scores as transferable typed arrays: cloning N small objects costs more. */
-  | { type: 'result'; id: number; labels: Uint16Array; scores: Float64Array }
-  | { type: 'result'; id: number; error: string }
-  | { type: 'released' };
+/** Label indices and scores as transferable typed arrays: cloning N small objects costs more. */
+export interface TextResult {
+  labels: Uint16Array;
+  scores: Float64Array;
+}

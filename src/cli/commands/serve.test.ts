@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sileroVadPath, vadChunk, vadRequest } from '../../serving/tensor/third-party-models.js';
 import { testClient } from '../../serving/test-client.js';
 import { runCli, spawnCli } from '../../testing/cli.js';
 import { ensureModels } from '../../testing/models.js';
@@ -96,6 +97,61 @@ describe('greenlight serve', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(reason);
+  });
+
+  it('serves a model that is not a greenlight text model over OIP v2, warmed up with --warmup-request', async () => {
+    const request = join(tmp, 'vad-warmup.json');
+    writeFileSync(request, JSON.stringify(vadRequest(vadChunk(0))));
+    const { child, url, exited } = await serve([
+      '--model',
+      sileroVadPath(),
+      '--version',
+      'v4',
+      '--name',
+      'vad',
+      '--port',
+      '0',
+      '--warmup-request',
+      request,
+    ]);
+    const client = testClient(url);
+    try {
+      for (let i = 0; i < 500 && (await client.get('/ready')).status !== 200; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect((await client.get('/ready')).json).toMatchObject({ ready: true });
+      const a = await client.post('/v2/models/vad/infer', vadRequest(vadChunk(1)));
+      expect(a.status).toBe(200);
+      expect(a.json.outputs.map((o: { name: string }) => o.name)).toEqual(['output', 'hn', 'cn']);
+      expect((await client.post('/predict', { text: 'hi' })).status).toBe(404);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('exits 2 with one line naming the input when --warmup-request does not fit the model', async () => {
+    const request = join(tmp, 'bad-warmup.json');
+    writeFileSync(
+      request,
+      JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP64', shape: [1], data: [1] }] }),
+    );
+    const r = await runCli([
+      'serve',
+      '--model',
+      sileroVadPath(),
+      '--version',
+      'v1',
+      '--port',
+      '0',
+      '--warmup-request',
+      request,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toMatch(/listening/);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'greenlight serve: the warm-up request is not valid for this model: input "input" must have datatype FP32, found "FP64" [GL_WARMUP_REQUEST]',
+    ]);
   });
 
   it('refuses missing flags with a usage error', async () => {

@@ -5,13 +5,17 @@ import { intFlag, parseArgs } from '../args.js';
 export const summary = 'serve an ONNX model over HTTP (predict, OIP v2, metrics)';
 export const usage = `greenlight serve --model FILE.onnx --version V [options]
 
-  --model FILE             ONNX model file (with greenlight metadata), required
+  --model FILE             ONNX model file, required: a greenlight text model (/predict and OIP v2)
+                           or any other ONNX model (OIP v2 tensors as the model declares them)
   --version V              model version served (x-model-version, metrics label), required
   --name N                 OIP model name, /v2/models/N (default: model)
   --host H                 address to listen on (default: 127.0.0.1)
   --port P                 port, 0 picks a free one (default: 8000)
   --warmup N               warm-up inferences before /ready answers 200 (default: 3)
-  --max-batch-size N       dynamic batching: most texts per ONNX Runtime call (default: 64)
+  --warmup-request FILE    generic models: an OIP v2 infer request (JSON) to warm up with; it must
+                           succeed (default: one made up from the model's metadata, skipped if refused)
+  --max-batch-size N       dynamic batching: most texts (generic models: requests) per ONNX Runtime
+                           call (default: 64); generic models batch only where that is exact
   --max-queue-delay-ms N   dynamic batching: longest wait for a batch to fill (default: 0)
   --body-limit BYTES       largest request body; larger gets 413 (default: 1048576)
   --drain-delay-ms N       on SIGTERM, stay reachable but not ready this long first (default: 0)
@@ -31,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       warmup: { type: 'string' },
+      'warmup-request': { type: 'string' },
       'max-batch-size': { type: 'string' },
       'max-queue-delay-ms': { type: 'string' },
       'body-limit': { type: 'string' },
@@ -52,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     host: values.host ?? '127.0.0.1',
     port: intFlag('port', values.port, 8000),
     warmup: intFlag('warmup', values.warmup, 3, 0, 10_000),
+    warmupRequest: readWarmupRequest(values['warmup-request']),
     maxBatchSize: intFlag('max-batch-size', values['max-batch-size'], 64, 1, 4096),
     maxQueueDelayMs: intFlag('max-queue-delay-ms', values['max-queue-delay-ms'], 0, 0, 10_000),
     bodyLimit: intFlag('body-limit', values['body-limit'], 1024 * 1024, 1, 1024 ** 3),
@@ -80,6 +86,24 @@ function onOff(name: string, value: string | undefined, fallback: boolean): bool
   if (value === undefined) return fallback;
   if (value === 'on' || value === 'off') return value === 'on';
   throw new UsageError(`--${name} expects on or off, got ${JSON.stringify(value)}`);
+}
+
+/** The --warmup-request file as JSON; the server checks it against the model's inputs. */
+function readWarmupRequest(file: string | undefined): unknown {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `--warmup-request ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--warmup-request ${file} is not JSON: ${(err as Error).message}`);
+  }
 }
 
 function packageVersion(): string {
