@@ -1,0 +1,33 @@
+import { writeFileSync } from 'node:fs';
+
+/**
+ * A kubeconfig for a server at `url` with a bearer token: what kubectl (`--kubeconfig`),
+ * client-node (`KubeConfig.loadFromFile`) and the Python client (`config.load_kube_config`) read.
+ */
+export function kubeconfigText(url: string, token: string, namespace = 'default'): string {
+  return `apiVersion: v1
+kind: Config
+clusters:
+  - name: emulated
+    cluster:
+      server: ${url}
+      # plain HTTP on loopback; client-node 1.x refuses http:// without this flag
+      insecure-skip-tls-verify: true
+contexts:
+  - name: emulated
+    context:
+      cluster: emulated
+      user: emulated
+      namespace: ${namespace}
+current-context: emulated
+users:
+  - name: emulated
+    user:
+      token: ${token}
+`;
+}
+
+export function writeKubeconfig(path: string, url: string, token: string, namespace?: string): string {
+  writeFileSync(path, kubeconfigText(url, token, namespace), { mode: 0o600 });
+  return path;
+}
