@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ApiError } from './api-error.js';
+import { selfSignedCertificate } from './certificate.js';
 import { establishedStatus, typeFromCrd } from './crd-type.js';
 import { coreVersions, groupInfo, groupList, resourceList } from './discovery.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -9,6 +12,7 @@ import { readBody, sendError, sendJson } from './http-io.js';
 import { type KubeObject, timestamp } from './kube-object.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ObjectStore } from './object-store.js';
+import { OPENAPI_V2_PROTOBUF, openApiV2Protobuf } from './openapi.js';
 import { parseTarget } from './request-target.js';
 import * as handlers from './resource-handlers.js';
 import { builtinTypes, type ResourceType, typeKey } from './resource-type.js';
@@ -32,9 +36,11 @@ export interface ApiServerOptions {
 
 /** A running emulated API server and its test controls. */
 export interface EmulatedApiServer {
-  /** http://127.0.0.1:PORT */
+  /** https://127.0.0.1:PORT */
   url: string;
   token: string;
+  /** The server's self-signed certificate (PEM): the CA a client must trust. */
+  caPem: string;
   store: ObjectStore;
   types: TypeRegistry;
   /** Write a kubeconfig for this server (current context's namespace `namespace`); returns `path`. */
@@ -53,7 +59,7 @@ export interface EmulatedApiServer {
 }
 
 /**
- * Start the emulated Kubernetes API server on 127.0.0.1, port 0: a test tool that speaks the real
+ * Start the emulated Kubernetes API server on 127.0.0.1, port 0, over TLS (needs the openssl command): a test tool that speaks the real
  * REST protocol to real clients (client-node, kubectl, the Python client). docs/kubernetes.md lists
  * what it covers and what it does not.
  */
@@ -150,29 +156,42 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Em
     sendJson(res, reply.code, reply.body, reply.warnings);
   };
 
+  /** Non-resource paths: version, health, OpenAPI, discovery. False when `path` is none of them. */
   const nonResource = (path: string, res: ServerResponse): boolean => {
-    const [, first, second, third] = path.split('/');
-    let body: unknown;
-    if (path === '/version') body = VERSION;
-    else if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
       return true;
-    } else if (path === '/api') body = coreVersions(address);
-    else if (path === '/apis') body = groupList(types);
-    else if (first === 'apis' && second && !third) body = groupInfo(types, second);
-    else if (first === 'api' && second && !third) body = resourceList(types, '', second);
-    else if (first === 'apis' && second && third && path.split('/').length === 4)
-      body = resourceList(types, second, third);
-    else return false;
+    }
+    if (path === '/openapi/v2') {
+      const doc = openApiV2Protobuf();
+      res.writeHead(200, { 'content-type': OPENAPI_V2_PROTOBUF, 'content-length': String(doc.length) });
+      res.end(doc);
+      return true;
+    }
+    const body = discovery(path);
+    if (body === null) return false;
     if (body === undefined)
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     sendJson(res, 200, body);
     return true;
   };
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  /** A discovery document, undefined for an unknown group or version, null for a path that is not discovery. */
+  const discovery = (path: string): unknown => {
+    const segs = path.split('/').slice(1);
+    if (path === '/version') return VERSION;
+    if (path === '/api') return coreVersions(address);
+    if (path === '/apis') return groupList(types);
+    if (segs[0] === 'api' && segs.length === 2) return resourceList(types, '', segs[1]);
+    if (segs[0] === 'apis' && segs.length === 2) return groupInfo(types, segs[1]);
+    if (segs[0] === 'apis' && segs.length === 3) return resourceList(types, segs[1], segs[2]);
+    return null;
+  };
+
+  const sockets = new Set<Duplex>();
+  const tls = selfSignedCertificate();
+  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -193,7 +212,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Em
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const address = `127.0.0.1:${port}`;
-  const url = `http://${address}`;
+  const url = `https://${address}`;
   const each = (f: (w: WatchStream) => void): number => {
     const list = [...open];
     for (const w of list) f(w);
@@ -205,7 +224,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Em
     token,
     store,
     types,
-    writeKubeconfig: (path, namespace) => writeKubeconfig(path, url, token, namespace),
+    caPem: tls.cert,
+    writeKubeconfig: (path, namespace) => writeKubeconfig(path, url, token, tls.cert, namespace),
     openWatches: () => open.size,
     closeWatches: () => each((w) => w.close()),
     stallWatches: () => each((w) => w.stall()),

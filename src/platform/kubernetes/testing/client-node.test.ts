@@ -11,6 +11,7 @@ import {
   type V1Deployment,
 } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hasCommand, missing } from '../../../testing/requires.js';
 import type { ApiServerOptions } from './api-server.js';
 import { type EmulatedCluster, startEmulatedCluster, widgetCrd } from './harness.js';
 import { recordWatch } from './watch-recorder.js';
@@ -19,6 +20,11 @@ import { recordWatch } from './watch-recorder.js';
  * The emulated API server driven through the official client, @kubernetes/client-node 1.x — what the
  * operator uses. If the client and the emulation disagree, the emulation is wrong.
  */
+const noOpenssl = missing(
+  hasCommand('openssl'),
+  'emulated API server tests (TLS)',
+  'apt-get install openssl',
+);
 let cluster: EmulatedCluster;
 let kc: KubeConfig;
 
@@ -89,7 +95,7 @@ const widget = (name: string, size = 1) => ({
 });
 const W = { group: 'test.greenlight.dev', version: 'v1', namespace: ns, plural: 'widgets' };
 
-describe('emulated API server with @kubernetes/client-node', () => {
+describe.skipIf(noOpenssl)('emulated API server with @kubernetes/client-node', () => {
   beforeEach(async () => {
     await start();
   });
@@ -499,7 +505,7 @@ describe('emulated API server with @kubernetes/client-node', () => {
   });
 });
 
-describe('watches through client-node', () => {
+describe.skipIf(noOpenssl)('watches through client-node', () => {
   it('replays history after a resourceVersion, then streams; selectors apply; an object leaving the selector is DELETED for the watch', async () => {
     await start();
     const core = kc.makeApiClient(CoreV1Api);

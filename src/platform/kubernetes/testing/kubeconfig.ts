@@ -1,18 +1,17 @@
 import { writeFileSync } from 'node:fs';
 
 /**
- * A kubeconfig for a server at `url` with a bearer token: what kubectl (`--kubeconfig`),
+ * A kubeconfig for a server at `url` (TLS, its certificate as the CA) with a bearer token: what kubectl (`--kubeconfig`),
  * client-node (`KubeConfig.loadFromFile`) and the Python client (`config.load_kube_config`) read.
  */
-export function kubeconfigText(url: string, token: string, namespace = 'default'): string {
+export function kubeconfigText(url: string, token: string, caPem: string, namespace = 'default'): string {
   return `apiVersion: v1
 kind: Config
 clusters:
   - name: emulated
     cluster:
       server: ${url}
-      # plain HTTP on loopback; client-node 1.x refuses http:// without this flag
-      insecure-skip-tls-verify: true
+      certificate-authority-data: ${Buffer.from(caPem).toString('base64')}
 contexts:
   - name: emulated
     context:
@@ -27,7 +26,13 @@ users:
 `;
 }
 
-export function writeKubeconfig(path: string, url: string, token: string, namespace?: string): string {
-  writeFileSync(path, kubeconfigText(url, token, namespace), { mode: 0o600 });
+export function writeKubeconfig(
+  path: string,
+  url: string,
+  token: string,
+  caPem: string,
+  namespace?: string,
+): string {
+  writeFileSync(path, kubeconfigText(url, token, caPem, namespace), { mode: 0o600 });
   return path;
 }
