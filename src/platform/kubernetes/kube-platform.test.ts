@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { hasCommand, missing } from '../../testing/requires.js';
 import { platformSuite } from '../fake/platform.suite.js';
@@ -120,6 +129,48 @@ describe.skipIf(noOpenssl)('Kubernetes platform', () => {
         s = await platform.status('spam', 'blue');
       }
       expect(s.readyReplicas).toBe(2);
+      // the node's EndpointSlices follow a Service selector: what a selector switch is verified with
+      const core = r.kc.makeApiClient(CoreV1Api);
+      await core.createNamespacedService({
+        namespace: 'default',
+        body: {
+          metadata: { name: 'model-server' },
+          spec: {
+            selector: { app: 'spam', version: 'blue' },
+            ports: [{ port: 80, targetPort: 8080 as never }],
+          },
+        },
+      });
+      const endpoints = async () => {
+        const slices = await r.kc
+          .makeApiClient(DiscoveryV1Api)
+          .listNamespacedEndpointSlice({
+            namespace: 'default',
+            labelSelector: 'kubernetes.io/service-name=model-server',
+          });
+        return slices.items
+          .flatMap((x) => x.endpoints.filter((e) => e.conditions?.ready).map((e) => e.targetRef!.name!))
+          .sort();
+      };
+      let ready = await endpoints();
+      for (let i = 0; i < 200 && ready.length < 2; i++) {
+        await new Promise((res) => setTimeout(res, 50));
+        ready = await endpoints();
+      }
+      expect(ready).toEqual(s.replicas.map((x) => x.id).sort());
+      await core.patchNamespacedService(
+        {
+          name: 'model-server',
+          namespace: 'default',
+          body: { spec: { selector: { app: 'spam', version: 'green' } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      for (let i = 0; i < 200 && ready.length > 0; i++) {
+        await new Promise((res) => setTimeout(res, 50));
+        ready = await endpoints();
+      }
+      expect(ready).toEqual([]);
       // PodMetrics from the node's /proc readings of the real processes
       expect((await platform.resources('spam', 'blue', 20)).rssBytes).toBeGreaterThan(1e6);
       // the replicas are real processes answering on their URLs

@@ -33,13 +33,13 @@ interface Running {
  * probes the container's readinessProbe path, and writes pod and Deployment status
  * (observedGeneration, replicas, updatedReplicas, readyReplicas, availableReplicas) and PodMetrics
  * (metrics.k8s.io, from /proc). It works on the server's store directly, as the real components
- * run inside the cluster. No ReplicaSets, no EndpointSlices yet.
+ * run inside the cluster, and maintains an EndpointSlice per Service. No ReplicaSets.
  */
 export class SimulatedNode {
   private readonly running = new Map<string, Running>();
   private readonly timer: NodeJS.Timeout;
   private busy = false;
-  private readonly t: { deployments: ResourceType; pods: ResourceType; metrics: ResourceType };
+  private readonly t: Record<'deployments' | 'pods' | 'metrics' | 'services' | 'slices', ResourceType>;
 
   constructor(
     private readonly server: EmulatedApiServer,
@@ -62,6 +62,8 @@ export class SimulatedNode {
     this.t = {
       deployments: server.types.find('apps', 'v1', 'deployments')!,
       pods: server.types.find('', 'v1', 'pods')!,
+      services: server.types.find('', 'v1', 'services')!,
+      slices: server.types.find('discovery.k8s.io', 'v1', 'endpointslices')!,
       metrics,
     };
     this.timer = setInterval(() => this.tick(), intervalMs);
@@ -96,6 +98,64 @@ export class SimulatedNode {
     for (const k of this.running.keys()) if (!live.has(k)) void this.kill(k, 3000);
     for (const d of store.list(this.t.deployments)) await this.reconcileDeployment(d, pods);
     await this.probe();
+    this.endpointSlices();
+  }
+
+  /**
+   * The EndpointSlice controller: one slice per Service with a selector (`<service>-sim`, labelled
+   * kubernetes.io/service-name), listing the pods its selector matches, with their readiness and a
+   * targetRef to the pod — what an operator reads to verify a selector switch. Every pod here is
+   * 127.0.0.1; the pod's own port is in its sim.greenlight.dev/port annotation.
+   */
+  private endpointSlices(): void {
+    const { store } = this.server;
+    const pods = store.list(this.t.pods).filter((p) => !p.metadata.deletionTimestamp);
+    for (const svc of store.list(this.t.services)) {
+      const selector = (svc.spec as { selector?: Record<string, string> } | undefined)?.selector;
+      if (!selector) continue;
+      const ns = svc.metadata.namespace!;
+      const matching = pods.filter(
+        (p) =>
+          p.metadata.namespace === ns &&
+          Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+      );
+      const slice: KubeObject = {
+        metadata: {
+          name: `${svc.metadata.name}-sim`,
+          namespace: ns,
+          labels: {
+            'kubernetes.io/service-name': svc.metadata.name!,
+            'endpointslice.kubernetes.io/managed-by': 'simulated-node.greenlight.dev',
+          },
+          ownerReferences: [
+            {
+              apiVersion: 'v1',
+              kind: 'Service',
+              name: svc.metadata.name!,
+              uid: svc.metadata.uid!,
+              controller: true,
+            },
+          ],
+        },
+        addressType: 'IPv4',
+        endpoints: matching.map((p) => ({
+          addresses: ['127.0.0.1'],
+          conditions: { ready: this.running.get(`${ns}/${p.metadata.name}`)?.ready ?? false },
+          targetRef: { kind: 'Pod', name: p.metadata.name, namespace: ns, uid: p.metadata.uid },
+        })),
+        ports: (
+          (svc.spec as { ports?: { name?: string; port: number; targetPort?: unknown }[] }).ports ?? []
+        ).map((p) => ({ name: p.name ?? '', port: Number(p.targetPort ?? p.port), protocol: 'TCP' })),
+      };
+      const cur = store.get(this.t.slices, ns, slice.metadata.name!);
+      if (!cur) store.create(this.t.slices, slice);
+      else
+        store.update(
+          this.t.slices,
+          { ...slice, metadata: { ...slice.metadata, resourceVersion: cur.metadata.resourceVersion } },
+          { requireResourceVersion: false },
+        );
+    }
   }
 
   private async reconcileDeployment(d: KubeObject, pods: KubeObject[]): Promise<void> {
