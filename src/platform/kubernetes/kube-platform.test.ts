@@ -142,12 +142,10 @@ describe.skipIf(noOpenssl)('Kubernetes platform', () => {
         },
       });
       const endpoints = async () => {
-        const slices = await r.kc
-          .makeApiClient(DiscoveryV1Api)
-          .listNamespacedEndpointSlice({
-            namespace: 'default',
-            labelSelector: 'kubernetes.io/service-name=model-server',
-          });
+        const slices = await r.kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({
+          namespace: 'default',
+          labelSelector: 'kubernetes.io/service-name=model-server',
+        });
         return slices.items
           .flatMap((x) => x.endpoints.filter((e) => e.conditions?.ready).map((e) => e.targetRef!.name!))
           .sort();
