@@ -11,6 +11,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import { GreenlightError } from '../../errors.js';
+import { abortableSleep } from '../../sleep.js';
 import type { Color, ColorSpec } from '../../spec/types.js';
 import type { ColorState, Platform, Replica, ResourceUsage } from '../types.js';
 import { CONTAINER_PORT, MODEL_VERSION_LABEL, slotDeployment, slotSelector } from './slot-deployment.js';
@@ -23,6 +24,8 @@ export interface KubePlatformOptions {
   namespace: string;
   /** The owner of every slot Deployment (the BlueGreenDeployment), so deleting it cleans up. */
   owner?: (deployment: string) => V1OwnerReference | undefined;
+  /** How long `deploy` waits for the slot's pods to exist (default 30 s); readiness is not waited for. */
+  podWaitMs?: number;
 }
 
 const isNotFound = (err: unknown) => err instanceof ApiException && err.code === 404;
@@ -94,7 +97,14 @@ export function createKubePlatform(o: KubePlatformOptions): Platform {
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         );
       }
-      return status(deployment, color);
+      // the contract returns the replicas it started: wait (bounded) for the pods to exist, not to be ready
+      const deadline = Date.now() + (o.podWaitMs ?? 30_000);
+      let s = await status(deployment, color);
+      while (s.replicas.length < spec.replicas && Date.now() < deadline) {
+        await abortableSleep(50);
+        s = await status(deployment, color);
+      }
+      return s;
     },
     status,
     async teardown(deployment: string, color: Color): Promise<void> {

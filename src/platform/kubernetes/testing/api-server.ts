@@ -117,6 +117,15 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Em
     if (req.method === 'GET' && nonResource(path, res)) return;
     const target = parseTarget(path, types);
     if (!target) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    // the only subresource served is /status (no /scale, /log, /exec …), and only where the type has it
+    const statusOk =
+      target.subresource === 'status' &&
+      target.type.statusSubresource &&
+      req.method !== 'POST' &&
+      req.method !== 'DELETE';
+    if (target.subresource !== undefined && !statusOk) {
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    }
     let reply: handlers.Reply;
     switch (req.method) {
       case 'GET':

@@ -133,6 +133,9 @@ describe.skipIf(noOpenssl)('emulated API server with @kubernetes/client-node', (
       reason: 'NotFound',
       message: 'deployments.apps "nope" not found',
     });
+    // subresources other than /status are not emulated: an honest 404, never the main object
+    const scale = await failure(apps.readNamespacedDeploymentScale({ name: 'a', namespace: ns }));
+    expect(scale.code).toBe(404);
     const noNamespace = await failure(
       apps.createNamespacedDeployment({ namespace: 'absent', body: deployment('x') }),
     );
