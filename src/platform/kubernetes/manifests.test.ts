@@ -33,6 +33,7 @@ describe('deploy/kubernetes/', () => {
 
 describe('the manifests', () => {
   it('the CRD: v1alpha1, short name bgd, status subresource, the printer columns the issue names', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a test reads into the generated CRD's nested shape
     const crd = bgdCrd() as { metadata: { name: string }; spec: Record<string, any> };
     expect(crd.metadata.name).toBe('bluegreendeployments.mlops.greenlight.dev');
     expect(crd.spec.names.shortNames).toEqual(['bgd']);

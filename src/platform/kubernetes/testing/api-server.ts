@@ -107,6 +107,28 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Em
     },
   };
 
+  /** One non-watch request on a resource, by method. */
+  const dispatch = async (
+    req: IncomingMessage,
+    target: NonNullable<ReturnType<typeof parseTarget>>,
+    q: URLSearchParams,
+  ): Promise<handlers.Reply> => {
+    switch (req.method) {
+      case 'GET':
+        return handlers.getOrList(ctx, target, q, req);
+      case 'POST':
+        return handlers.create(ctx, target, q, await readBody(req));
+      case 'PUT':
+        return handlers.replace(ctx, target, q, await readBody(req));
+      case 'PATCH':
+        return handlers.patch(ctx, target, q, await readBody(req), req.headers['content-type'] ?? '');
+      case 'DELETE':
+        return handlers.remove(ctx, target, q, await readBody(req));
+      default:
+        throw new ApiError(405, 'MethodNotAllowed', `the server does not allow method ${req.method}`);
+    }
+  };
+
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.headers.authorization !== `Bearer ${token}`) {
       throw new ApiError(401, 'Unauthorized', 'Unauthorized');
@@ -126,42 +148,18 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Em
     if (target.subresource !== undefined && !statusOk) {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
-    let reply: handlers.Reply;
-    switch (req.method) {
-      case 'GET':
-        if (!target.name && isWatch(q)) {
-          watch(
-            {
-              store,
-              now,
-              open,
-              bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
-              gone: options.watchGone ?? 'event',
-            },
-            target,
-            q,
-            req,
-            res,
-          );
-          return;
-        }
-        reply = handlers.getOrList(ctx, target, q, req);
-        break;
-      case 'POST':
-        reply = handlers.create(ctx, target, q, await readBody(req));
-        break;
-      case 'PUT':
-        reply = handlers.replace(ctx, target, q, await readBody(req));
-        break;
-      case 'PATCH':
-        reply = handlers.patch(ctx, target, q, await readBody(req), req.headers['content-type'] ?? '');
-        break;
-      case 'DELETE':
-        reply = handlers.remove(ctx, target, q, await readBody(req));
-        break;
-      default:
-        throw new ApiError(405, 'MethodNotAllowed', `the server does not allow method ${req.method}`);
+    if (req.method === 'GET' && !target.name && isWatch(q)) {
+      const gone = options.watchGone ?? 'event';
+      watch(
+        { store, now, open, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000, gone },
+        target,
+        q,
+        req,
+        res,
+      );
+      return;
     }
+    const reply = await dispatch(req, target, q);
     sendJson(res, reply.code, reply.body, reply.warnings);
   };
 
