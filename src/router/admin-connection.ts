@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type net from 'node:net';
+import { BodyFramer, FramingError } from '../http/body-framer.js';
+import { fieldValue, HeadError, headEnd, parseRequestHead, type RequestHead } from '../http/head.js';
 import type { AdminAnswer, AdminRequest } from './admin-routes.js';
-import { BodyFramer, FramingError } from './body-framer.js';
-import { fieldValue, HeadError, headEnd, parseRequestHead, type RequestHead } from './http-head.js';
 
 /** Largest admin request body accepted. */
 export const MAX_ADMIN_BODY = 64 * 1024;
@@ -37,7 +37,7 @@ function httpDate(): string {
 
 /**
  * One admin HTTP/1.1 connection, served without node:http: the head is parsed by the data plane's
- * own parser (http-head.ts), the body framed by its BodyFramer, and the answer written as one
+ * own parser (src/http/head.ts), the body framed by its BodyFramer, and the answer written as one
  * string. A switch is a few hundred bytes each way, and node:http's streams, IncomingMessage and
  * ServerResponse cost more event-loop turns and cache misses than the switch itself; this path
  * takes the request from the socket's `data` event to the answer's write in one turn.

@@ -1,7 +1,8 @@
 import type net from 'node:net';
+import { BodyFramer } from '../http/body-framer.js';
+import { headEnd, parseRequestHead, type RequestHead } from '../http/head.js';
 import type { Color } from '../spec/types.js';
 import type { Backend } from './backend.js';
-import { BodyFramer } from './body-framer.js';
 import { adoptClientSocket } from './client-socket.js';
 import type { ColorPool } from './color-pool.js';
 import type { DataPlane } from './data-plane.js';
@@ -9,7 +10,6 @@ import { writeLatin1 } from './direct-write.js';
 import { errorResponse, type RouterErrorCode } from './errors.js';
 import { type ForwardedResponse, forwardResponseHead } from './forward-response.js';
 import { clientResponseHead, upstreamRequestHead } from './head-writer.js';
-import { headEnd, parseRequestHead, type RequestHead } from './http-head.js';
 import type { ErrorKind } from './metrics.js';
 import { ShadowCapture } from './shadow.js';
 import type { UpstreamConn, UpstreamHandler } from './upstream-conn.js';

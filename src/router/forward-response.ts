@@ -1,5 +1,3 @@
-import { keptResponseFields } from './head-writer.js';
-import { isWellKnownHopByHop } from './hop-by-hop.js';
 import {
   endsInChunked,
   type FieldLine,
@@ -9,7 +7,9 @@ import {
   parseResponseHead,
   type ResponseHead,
   statusLineEnd,
-} from './http-head.js';
+} from '../http/head.js';
+import { isWellKnownHopByHop } from '../http/hop-by-hop.js';
+import { keptResponseFields } from './head-writer.js';
 
 /** What the forwarder needs of an upstream response head: its framing (as ResponseHead's), and the client's head. */
 export interface ForwardedResponse
@@ -41,7 +41,7 @@ function isGreenlightField(buf: Buffer, from: number, colon: number): boolean {
 /**
  * Read an upstream response head (`buf[0..end)`, `end` from headEnd) in one pass over its bytes,
  * building the client's head as it goes: no per-field names, offsets or objects. Throws HeadError
- * on anything parseResponseHead refuses (they agree: http-head.test.ts checks them side by side).
+ * on anything parseResponseHead refuses (they agree: src/http/head.test.ts checks them side by side).
  *
  * The rare heads take the general path (parseResponseHead) whole: an HTTP/1.0 status line, a
  * Connection header naming anything but close/keep-alive (it may name fields already passed), a

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import { BodyFramer, FramingError } from '../../router/body-framer.js';
+import { BodyFramer, FramingError } from '../../http/body-framer.js';
+import { HeadError, headEnd, parseRequestHead, type RequestHead } from '../../http/head.js';
 import { adoptClientSocket } from '../../router/client-socket.js';
-import { HeadError, headEnd, parseRequestHead, type RequestHead } from '../../router/http-head.js';
 import type { HttpHandler, HttpRequest } from './request.js';
 import { CONTINUE, serializeResponse } from './response.js';
 

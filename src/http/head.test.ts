@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeadError, headEnd, parseRequestHead, parseResponseHead } from './http-head.js';
+import { HeadError, headEnd, parseRequestHead, parseResponseHead } from './head.js';
 
 const req = (s: string) => {
   const b = Buffer.from(s, 'latin1');
