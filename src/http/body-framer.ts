@@ -1,3 +1,7 @@
+import { FramingError } from './errors.js';
+
+export { FramingError } from './errors.js';
+
 /**
  * Finds where an HTTP/1.1 message body ends without copying it (RFC 9112 §6). The forwarder passes
  * body bytes through verbatim — chunked stays chunked — so it only needs to know the boundary: that
@@ -10,24 +14,59 @@ export type PayloadSink = (payload: Buffer) => void;
 
 enum Chunk {
   Size,
-  SizeExt,
+  /** A chunk extension's name (RFC 9112 §7.1.1: `;` token). */
+  ExtName,
+  /** Just past a chunk extension's `=`. */
+  ExtValue,
+  ExtToken,
+  ExtQuoted,
+  ExtQuotedPair,
+  /** Just past a quoted chunk extension value's closing quote. */
+  ExtQuotedEnd,
   SizeLf,
   Data,
   DataCr,
   DataLf,
+  /** The start of a trailer field line, or the final CRLF. */
   Trailer,
   TrailerLf,
-  TrailerLine,
+  TrailerName,
+  TrailerValue,
   TrailerLineLf,
 }
 
-/** Largest chunk-size line we accept; a longer one is an attack or garbage. */
-const MAX_SIZE_DIGITS = 16;
+/**
+ * Largest chunk size accepted: 2^52, so that sizes and their sum stay exact in a double (a size
+ * past 2^53 would be rounded, and two parsers that round differently disagree on where a body
+ * ends). Real limits (`--max-body`) are far lower; see BodyFramer's `limit`.
+ */
+const MAX_CHUNK_SIZE = 2 ** 52;
+/** Most bytes of one chunk-size line (extensions included) or of the whole trailer section. */
+const MAX_LINE_BYTES = 16 * 1024;
 
-export class FramingError extends Error {
-  override name = 'FramingError';
+/** tchar of RFC 9110 §5.6.2. */
+const TCHAR = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  TCHAR[c.charCodeAt(0)] = 1;
+
+/** A field value's byte (RFC 9110 §5.5): HTAB, SP, visible ASCII, obs-text; never CTL or DEL. */
+function isValueByte(c: number): boolean {
+  return (c > 31 && c !== 127) || c === 9;
 }
 
+/** qdtext and the byte of a quoted-pair (RFC 9110 §5.6.4) minus `"` and `\\`, which the states handle. */
+function isQuotedByte(c: number): boolean {
+  return isValueByte(c) && c !== 0x22 && c !== 0x5c;
+}
+
+/**
+ * Strict by RFC 9112 §7.1: every line ends in CRLF (a bare CR or LF anywhere in a size line, an
+ * extension or a trailer is refused: a server that splits lines differently would see a second
+ * message there); sizes are hex digits only, bounded by MAX_CHUNK_SIZE and by `limit`; extensions
+ * follow the grammar exactly (no whitespace, token names, token or quoted-string values); trailer
+ * lines are field lines checked like a head's (token name, colon, value bytes). The bytes are
+ * still relayed verbatim: only their boundaries and validity are established here.
+ */
 export class BodyFramer {
   /** True once the last byte of the body has been consumed. */
   done: boolean;
@@ -36,11 +75,19 @@ export class BodyFramer {
   private remaining: number;
   private state = Chunk.Size;
   private sizeDigits = 0;
+  /** Bytes of the current size line, or of the trailer section so far (bounded by MAX_LINE_BYTES). */
+  private lineBytes = 0;
   private sink: PayloadSink | null = null;
 
+  /**
+   * `length`: the Content-Length of a `length` body. `limit`: most payload bytes of a chunked body;
+   * a chunk whose declared size goes past it is refused (GL_HTTP_BODY_TOO_LARGE) as soon as its
+   * size line is read, before any of its data is relayed.
+   */
   constructor(
     readonly framing: Framing,
     length = 0,
+    private readonly limit = Number.MAX_SAFE_INTEGER,
   ) {
     this.remaining = length;
     this.done = framing === 'none' || (framing === 'length' && length === 0);
@@ -88,6 +135,7 @@ export class BodyFramer {
         if (this.remaining === 0) this.state = Chunk.DataCr;
         continue;
       }
+      if (++this.lineBytes > MAX_LINE_BYTES) throw new FramingError('chunk line or trailer section too long');
       this.step(buf[i]);
       i++;
     }
@@ -97,17 +145,73 @@ export class BodyFramer {
   private stepSize(c: number): void {
     const d = hexValue(c);
     if (d >= 0) {
-      if (++this.sizeDigits > MAX_SIZE_DIGITS) throw new FramingError('chunk size too long');
+      this.sizeDigits++;
+      if (this.remaining > (MAX_CHUNK_SIZE - d) / 16) throw new FramingError('chunk size too large');
       this.remaining = this.remaining * 16 + d;
     } else if (this.sizeDigits === 0) {
       throw new FramingError('missing chunk size');
     } else if (c === 0x0d) {
       this.state = Chunk.SizeLf;
-    } else if (c === 0x3b || c === 0x20 || c === 0x09) {
-      this.state = Chunk.SizeExt;
+    } else if (c === 0x3b) {
+      this.state = Chunk.ExtName;
+      this.sizeDigits = 0; // from here on: the current extension name's length
     } else {
       throw new FramingError('bad chunk size');
     }
+  }
+
+  /** One byte of a chunk extension (`;name`, `;name=token`, `;name="quoted"`), RFC 9112 §7.1.1. */
+  private stepExtension(c: number): void {
+    switch (this.state) {
+      case Chunk.ExtName:
+        if (TCHAR[c] === 1) this.sizeDigits++;
+        else if (this.sizeDigits === 0) throw new FramingError('bad chunk extension name');
+        else if (c === 0x3d) this.state = Chunk.ExtValue;
+        else this.extensionEnd(c);
+        return;
+      case Chunk.ExtValue:
+        if (c === 0x22) this.state = Chunk.ExtQuoted;
+        else if (TCHAR[c] === 1) this.state = Chunk.ExtToken;
+        else throw new FramingError('bad chunk extension value');
+        return;
+      case Chunk.ExtToken:
+        if (TCHAR[c] !== 1) this.extensionEnd(c);
+        return;
+      case Chunk.ExtQuoted:
+        if (c === 0x22) this.state = Chunk.ExtQuotedEnd;
+        else if (c === 0x5c) this.state = Chunk.ExtQuotedPair;
+        else if (!isQuotedByte(c)) throw new FramingError('bad byte in a quoted chunk extension');
+        return;
+      case Chunk.ExtQuotedPair:
+        if (!isValueByte(c)) throw new FramingError('bad byte in a quoted chunk extension');
+        this.state = Chunk.ExtQuoted;
+        return;
+      default: // ExtQuotedEnd
+        this.extensionEnd(c);
+    }
+  }
+
+  /** After an extension: another one, or the CR ending the size line; anything else is refused. */
+  private extensionEnd(c: number): void {
+    if (c === 0x3b) {
+      this.state = Chunk.ExtName;
+      this.sizeDigits = 0;
+    } else if (c === 0x0d) this.state = Chunk.SizeLf;
+    else throw new FramingError('bad chunk extension');
+  }
+
+  private sizeLineEnd(c: number): void {
+    if (c !== 0x0a) throw new FramingError('expected LF after chunk size');
+    this.sizeDigits = 0;
+    this.lineBytes = 0;
+    if (this.remaining === 0) {
+      this.state = Chunk.Trailer;
+      return;
+    }
+    // both below 2^53 (MAX_CHUNK_SIZE, and payloadBytes by this check), so the sum is exact enough
+    if (this.payloadBytes + this.remaining > this.limit)
+      throw new FramingError('chunked body too large', 'GL_HTTP_BODY_TOO_LARGE');
+    this.state = Chunk.Data;
   }
 
   private step(c: number): void {
@@ -115,15 +219,8 @@ export class BodyFramer {
       case Chunk.Size:
         this.stepSize(c);
         return;
-      case Chunk.SizeExt:
-        // chunk extensions are passed through untouched and otherwise ignored (RFC 9112 §7.1.1)
-        if (c === 0x0d) this.state = Chunk.SizeLf;
-        else if (c === 0x0a) throw new FramingError('bare LF in chunk extension');
-        return;
       case Chunk.SizeLf:
-        if (c !== 0x0a) throw new FramingError('expected LF after chunk size');
-        this.sizeDigits = 0;
-        this.state = this.remaining === 0 ? Chunk.Trailer : Chunk.Data;
+        this.sizeLineEnd(c);
         return;
       case Chunk.DataCr:
         if (c !== 0x0d) throw new FramingError('expected CR after chunk data');
@@ -132,25 +229,31 @@ export class BodyFramer {
       case Chunk.DataLf:
         if (c !== 0x0a) throw new FramingError('expected LF after chunk data');
         this.state = Chunk.Size;
+        this.lineBytes = 0;
         return;
       case Chunk.Trailer:
-        // start of a trailer line, or the final CRLF
         if (c === 0x0d) this.state = Chunk.TrailerLf;
-        else this.state = Chunk.TrailerLine;
+        else if (TCHAR[c] === 1) this.state = Chunk.TrailerName;
+        else throw new FramingError('malformed trailer field'); // obs-fold, bare LF, empty name
         return;
       case Chunk.TrailerLf:
         if (c !== 0x0a) throw new FramingError('expected LF at end of chunked body');
         this.done = true;
         return;
-      case Chunk.TrailerLine:
+      case Chunk.TrailerName:
+        if (c === 0x3a) this.state = Chunk.TrailerValue;
+        else if (TCHAR[c] !== 1) throw new FramingError('malformed trailer field name');
+        return;
+      case Chunk.TrailerValue:
         if (c === 0x0d) this.state = Chunk.TrailerLineLf;
+        else if (!isValueByte(c)) throw new FramingError('bad byte in a trailer field');
         return;
       case Chunk.TrailerLineLf:
-        if (c !== 0x0a) throw new FramingError('expected LF after trailer field');
+        if (c !== 0x0a) throw new FramingError('bare CR in a trailer field');
         this.state = Chunk.Trailer;
         return;
       default:
-        return;
+        this.stepExtension(c);
     }
   }
 }

@@ -121,7 +121,8 @@ export class AdminConnection {
       head = parseRequestHead(buf, end);
     } catch (err) {
       if (!(err instanceof HeadError)) throw err;
-      this.fail(400, 'GL_ROUTER_BAD_REQUEST', err.message);
+      if (err.status === 501) this.fail(501, 'GL_ROUTER_NOT_IMPLEMENTED', err.message);
+      else this.fail(400, 'GL_ROUTER_BAD_REQUEST', err.message);
       return false;
     }
     if (head.contentLength > MAX_ADMIN_BODY) {
@@ -133,6 +134,7 @@ export class AdminConnection {
     this.framer = new BodyFramer(
       head.chunked ? 'chunked' : head.contentLength > 0 ? 'length' : 'none',
       Math.max(0, head.contentLength),
+      MAX_ADMIN_BODY,
     );
     this.parts = [];
     this.framer.capture((p) => this.parts.push(p));
@@ -149,7 +151,8 @@ export class AdminConnection {
         n = framer.consume(this.buf, 0);
       } catch (err) {
         if (!(err instanceof FramingError)) throw err;
-        this.fail(400, 'GL_ROUTER_BAD_REQUEST', err.message);
+        if (err.status === 413) this.fail(413, 'GL_ROUTER_BODY_TOO_LARGE', 'admin request body too large');
+        else this.fail(400, 'GL_ROUTER_BAD_REQUEST', err.message);
         return false;
       }
       this.buf = n < this.buf.length ? this.buf.subarray(n) : null;

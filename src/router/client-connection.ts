@@ -1,6 +1,6 @@
 import type net from 'node:net';
-import { BodyFramer } from '../http/body-framer.js';
-import { headEnd, parseRequestHead, type RequestHead } from '../http/head.js';
+import { BodyFramer, FramingError } from '../http/body-framer.js';
+import { HeadError, headEnd, parseRequestHead, type RequestHead } from '../http/head.js';
 import type { Color } from '../spec/types.js';
 import type { Backend } from './backend.js';
 import { adoptClientSocket } from './client-socket.js';
@@ -186,7 +186,11 @@ export class ClientConnection implements UpstreamHandler {
     try {
       head = parseRequestHead(buf, end);
     } catch (err) {
-      this.reject('GL_ROUTER_BAD_REQUEST', (err as Error).message);
+      const unsupported = err instanceof HeadError && err.status === 501;
+      this.reject(
+        unsupported ? 'GL_ROUTER_NOT_IMPLEMENTED' : 'GL_ROUTER_BAD_REQUEST',
+        (err as Error).message,
+      );
       return undefined;
     }
     if (head.contentLength > this.plane.limits.maxBodyBytes) {
@@ -219,7 +223,7 @@ export class ClientConnection implements UpstreamHandler {
     this.t0 = performance.now();
     this.upstreamActivity = now;
     this.reqFramer = head.chunked
-      ? new BodyFramer('chunked')
+      ? new BodyFramer('chunked', 0, plane.limits.maxBodyBytes)
       : new BodyFramer(head.contentLength > 0 ? 'length' : 'none', Math.max(0, head.contentLength));
     this.state = this.reqFramer.done ? State.Wait : State.Body;
     pool.begin();
@@ -288,8 +292,15 @@ export class ClientConnection implements UpstreamHandler {
     let n: number;
     try {
       n = f.consume(buf, 0);
-    } catch {
-      this.requestFailed('GL_ROUTER_BAD_REQUEST', 'malformed chunked request body', 'bad_request');
+    } catch (err) {
+      if (err instanceof FramingError && err.status === 413)
+        this.requestFailed('GL_ROUTER_BODY_TOO_LARGE', 'request body too large', 'too_large');
+      else
+        this.requestFailed(
+          'GL_ROUTER_BAD_REQUEST',
+          `malformed chunked request body: ${(err as Error).message}`,
+          'bad_request',
+        );
       return null;
     }
     if (f.payloadBytes > this.plane.limits.maxBodyBytes) {

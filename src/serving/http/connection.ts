@@ -393,6 +393,7 @@ class RequestTimeout extends Error {
 function refusal(err: unknown): [number, string] {
   if (err instanceof HeadTooLarge) return [431, err.message];
   if (err instanceof RequestTimeout) return [408, err.message];
-  if (err instanceof HeadError || err instanceof FramingError) return [400, `bad request: ${err.message}`];
+  if (err instanceof HeadError || err instanceof FramingError)
+    return [err.status, `bad request: ${err.message}`];
   return [400, `bad request: ${(err as Error).message}`];
 }
