@@ -5,12 +5,14 @@ import { GreenlightError } from '../errors.js';
  * upstream's unreadable response with 502 whatever the code):
  * - `GL_HTTP_BAD_HEAD` 400: a malformed or ambiguous head (RFC 9112 §2–§6);
  * - `GL_HTTP_UNSUPPORTED_CODING` 501: a transfer coding other than chunked (RFC 9112 §6.1);
+ * - `GL_HTTP_UNKNOWN_METHOD` 501: a method Node's parser does not know (RFC 9110 §9.1);
  * - `GL_HTTP_BAD_CHUNKING` 400: malformed chunked framing (RFC 9112 §7.1);
  * - `GL_HTTP_BODY_TOO_LARGE` 413: a chunk declared past the body limit.
  */
 const STATUS = {
   GL_HTTP_BAD_HEAD: 400,
   GL_HTTP_UNSUPPORTED_CODING: 501,
+  GL_HTTP_UNKNOWN_METHOD: 501,
   GL_HTTP_BAD_CHUNKING: 400,
   GL_HTTP_BODY_TOO_LARGE: 413,
 } as const;
@@ -30,7 +32,10 @@ export class HttpError extends GreenlightError {
 
 /** A head that cannot be read. */
 export class HeadError extends HttpError {
-  constructor(message: string, code: 'GL_HTTP_BAD_HEAD' | 'GL_HTTP_UNSUPPORTED_CODING' = 'GL_HTTP_BAD_HEAD') {
+  constructor(
+    message: string,
+    code: 'GL_HTTP_BAD_HEAD' | 'GL_HTTP_UNSUPPORTED_CODING' | 'GL_HTTP_UNKNOWN_METHOD' = 'GL_HTTP_BAD_HEAD',
+  ) {
     super(code, message);
     this.name = 'HeadError';
   }

@@ -91,7 +91,12 @@ describe('http heads', () => {
       target: '/x',
       minor: 1,
     });
-    expect(req('get /x HTTP/1.0\r\n\r\n')).toMatchObject({ method: 'get', minor: 0 });
+    expect(req('PROPFIND /x HTTP/1.0\r\n\r\n')).toMatchObject({ method: 'PROPFIND', minor: 0 });
+    // llhttp's methods only: a lower-case one, or the rest of a misframed body, is 501
+    for (const m of ['get', 'ET', 'BREW'])
+      expect(() => req(`${m} /x HTTP/1.1\r\nHost: a\r\n\r\n`)).toThrow(
+        expect.objectContaining({ status: 501 }),
+      );
     expect(req('POST * HTTP/1.1\r\nHOST: a\r\nX-Custom-Thing: 1\r\n\r\n').names).toEqual([
       'host',
       'x-custom-thing',

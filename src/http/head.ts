@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { HeadError } from './errors.js';
 import { connectionTokens } from './hop-by-hop.js';
 import { requestCoding, responseCoding } from './transfer-coding.js';
@@ -108,11 +109,21 @@ function httpVersionMinor(buf: Buffer, at: number): number {
   return minor - 48;
 }
 
-/** The method `buf[0..n)`: the usual ones as constants, others sliced (methods are case-sensitive). */
+/**
+ * Methods accepted: the ones Node's parser (llhttp) knows. A method is any token by RFC 9110, but
+ * a proxy must not forward a request the server behind it reads differently, and llhttp refuses
+ * every other method (`get`, `ET` left over from a misframed body): 501 (RFC 9110 §9.1).
+ */
+const METHODS: ReadonlySet<string> = new Set(http.METHODS);
+
+/** The method `buf[0..n)`: the usual ones as constants, others sliced and looked up (methods are case-sensitive). */
 function methodName(buf: Buffer, text: string, n: number): string {
   if (n === 3 && buf[0] === 71 && buf[1] === 69 && buf[2] === 84) return 'GET';
   if (n === 4 && buf[0] === 80 && buf[1] === 79 && buf[2] === 83 && buf[3] === 84) return 'POST';
-  return text.slice(0, n);
+  const method = text.slice(0, n);
+  if (!METHODS.has(method))
+    throw new HeadError(`unknown method ${JSON.stringify(method)}`, 'GL_HTTP_UNKNOWN_METHOD');
+  return method;
 }
 
 /** Hash of a field name with A–Z folded onto a–z, as fieldLineEnd computes it while checking the name. */

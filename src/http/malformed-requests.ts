@@ -108,6 +108,7 @@ export const MALFORMED_REQUESTS: readonly MalformedRequest[] = [
   },
   { name: 'an obfuscated chunked', bytes: get('Host: x\r\nTransfer-Encoding: xchunked\r\n'), status: 400 },
   { name: 'a quoted chunked', bytes: get('Host: x\r\nTransfer-Encoding: "chunked"\r\n'), status: 400 },
+  { name: 'a method llhttp does not know', bytes: 'get / HTTP/1.1\r\nHost: x\r\n\r\n', status: 501 },
   { name: 'obs-fold in a head', bytes: get('Host: x\r\nA: b\r\n c\r\n'), status: 400 },
   { name: 'a NUL in a head', bytes: get('Host: x\r\nA: b\0c\r\n'), status: 400 },
   { name: 'a bare CR in a head', bytes: get('Host: x\r\nA: b\rc\r\n'), status: 400 },

@@ -416,9 +416,14 @@ export class ClientConnection implements UpstreamHandler {
       this.upstreamFailed('bad_response', (err as Error).message);
       return;
     }
+    if (framer.done && end + n < buf.length) {
+      // bytes past a whole response, in the same read: the upstream does not frame as we read it
+      // (llhttp refuses them too); nothing was sent yet, so the client gets a 502, not a guess
+      this.upstreamFailed('bad_response', 'bytes after the end of the response');
+      return;
+    }
     this.headSent = true;
     if (!this.writeHead(head, buf, end, n)) this.conn?.socket.pause();
-    if (end + n < buf.length) this.upstreamGarbage = true;
     if (framer.done) this.finish();
   }
 
