@@ -7,7 +7,8 @@ import { GreenlightError } from '../errors.js';
  * - `GL_HTTP_UNSUPPORTED_CODING` 501: a transfer coding other than chunked (RFC 9112 §6.1);
  * - `GL_HTTP_UNKNOWN_METHOD` 501: a method Node's parser does not know (RFC 9110 §9.1);
  * - `GL_HTTP_BAD_CHUNKING` 400: malformed chunked framing (RFC 9112 §7.1);
- * - `GL_HTTP_BODY_TOO_LARGE` 413: a chunk declared past the body limit.
+ * - `GL_HTTP_BODY_TOO_LARGE` 413: a chunk declared past the body limit;
+ * - `GL_HTTP_HEAD_TOO_LARGE` 431: a head longer than the reader's limit.
  */
 const STATUS = {
   GL_HTTP_BAD_HEAD: 400,
@@ -15,6 +16,7 @@ const STATUS = {
   GL_HTTP_UNKNOWN_METHOD: 501,
   GL_HTTP_BAD_CHUNKING: 400,
   GL_HTTP_BODY_TOO_LARGE: 413,
+  GL_HTTP_HEAD_TOO_LARGE: 431,
 } as const;
 
 export type HttpErrorCode = keyof typeof STATUS;
@@ -34,7 +36,11 @@ export class HttpError extends GreenlightError {
 export class HeadError extends HttpError {
   constructor(
     message: string,
-    code: 'GL_HTTP_BAD_HEAD' | 'GL_HTTP_UNSUPPORTED_CODING' | 'GL_HTTP_UNKNOWN_METHOD' = 'GL_HTTP_BAD_HEAD',
+    code:
+      | 'GL_HTTP_BAD_HEAD'
+      | 'GL_HTTP_UNSUPPORTED_CODING'
+      | 'GL_HTTP_UNKNOWN_METHOD'
+      | 'GL_HTTP_HEAD_TOO_LARGE' = 'GL_HTTP_BAD_HEAD',
   ) {
     super(code, message);
     this.name = 'HeadError';

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type net from 'node:net';
-import { BodyFramer, FramingError } from '../http/body-framer.js';
-import { fieldValue, HeadError, headEnd, parseRequestHead, type RequestHead } from '../http/head.js';
+import { type BodyFramer, FramingError } from '../http/body-framer.js';
+import { fieldValue, HeadError, type RequestHead } from '../http/head.js';
+import { nextRequestHead, requestBodyFramer } from '../http/request-reader.js';
 import type { AdminAnswer, AdminRequest } from './admin-routes.js';
 
 /** Largest admin request body accepted. */
@@ -110,32 +111,29 @@ export class AdminConnection {
   /** Parse the head at the start of the buffer; false when incomplete or refused. */
   private startRequest(): boolean {
     const buf = this.buf!;
-    const end = headEnd(buf);
-    if (end < 0 ? buf.length > MAX_HEAD : end > MAX_HEAD) {
-      this.fail(431, 'GL_ROUTER_HEADERS_TOO_LARGE', 'admin request head too large');
-      return false;
-    }
-    if (end < 0) return false;
-    let head: RequestHead;
+    let next: ReturnType<typeof nextRequestHead>;
     try {
-      head = parseRequestHead(buf, end);
+      next = nextRequestHead(buf, 0, MAX_HEAD);
     } catch (err) {
       if (!(err instanceof HeadError)) throw err;
-      if (err.status === 501) this.fail(501, 'GL_ROUTER_NOT_IMPLEMENTED', err.message);
-      else this.fail(400, 'GL_ROUTER_BAD_REQUEST', err.message);
+      const code =
+        err.status === 431
+          ? 'GL_ROUTER_HEADERS_TOO_LARGE'
+          : err.status === 501
+            ? 'GL_ROUTER_NOT_IMPLEMENTED'
+            : 'GL_ROUTER_BAD_REQUEST';
+      this.fail(err.status, code, err.message);
       return false;
     }
+    const head = next.head;
+    if (head === undefined) return false;
     if (head.contentLength > MAX_ADMIN_BODY) {
       this.fail(413, 'GL_ROUTER_BODY_TOO_LARGE', 'admin request body too large');
       return false;
     }
-    this.buf = end < buf.length ? buf.subarray(end) : null;
+    this.buf = next.end < buf.length ? buf.subarray(next.end) : null;
     this.head = head;
-    this.framer = new BodyFramer(
-      head.chunked ? 'chunked' : head.contentLength > 0 ? 'length' : 'none',
-      Math.max(0, head.contentLength),
-      MAX_ADMIN_BODY,
-    );
+    this.framer = requestBodyFramer(head, MAX_ADMIN_BODY);
     this.parts = [];
     this.framer.capture((p) => this.parts.push(p));
     if (head.expectContinue && !this.framer.done) this.sock.write('HTTP/1.1 100 Continue\r\n\r\n');

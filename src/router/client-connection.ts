@@ -1,6 +1,8 @@
 import type net from 'node:net';
 import { BodyFramer, FramingError } from '../http/body-framer.js';
-import { HeadError, headEnd, parseRequestHead, type RequestHead } from '../http/head.js';
+import { HeadError } from '../http/errors.js';
+import { headEnd, type RequestHead } from '../http/head.js';
+import { nextRequestHead, requestBodyFramer } from '../http/request-reader.js';
 import type { Color } from '../spec/types.js';
 import type { Backend } from './backend.js';
 import { adoptClientSocket } from './client-socket.js';
@@ -168,36 +170,25 @@ export class ClientConnection implements UpstreamHandler {
 
   /** Parse the next request head from `pending`; undefined when incomplete or refused. */
   private nextHead(): RequestHead | undefined {
-    let buf = this.pending!;
-    // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before a request line
-    let start = 0;
-    while (start + 1 < buf.length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
-    if (start > 0) buf = buf.subarray(start);
-    this.pending = buf.length > 0 ? buf : null;
-    if (!this.pending) return undefined;
-    const end = headEnd(buf);
-    const max = this.plane.limits.maxHeadBytes;
-    if (end < 0 ? buf.length > max : end > max) {
-      this.reject('GL_ROUTER_HEADERS_TOO_LARGE', 'request head too large');
+    const buf = this.pending!;
+    let next: ReturnType<typeof nextRequestHead>;
+    try {
+      next = nextRequestHead(buf, 0, this.plane.limits.maxHeadBytes);
+    } catch (err) {
+      this.reject(refusalCode(err), (err as Error).message);
       return undefined;
     }
-    if (end < 0) return undefined;
-    let head: RequestHead;
-    try {
-      head = parseRequestHead(buf, end);
-    } catch (err) {
-      const unsupported = err instanceof HeadError && err.status === 501;
-      this.reject(
-        unsupported ? 'GL_ROUTER_NOT_IMPLEMENTED' : 'GL_ROUTER_BAD_REQUEST',
-        (err as Error).message,
-      );
+    const head = next.head;
+    if (head === undefined) {
+      // keep what follows the empty lines skipped before a request line
+      this.pending = next.start >= buf.length ? null : next.start > 0 ? buf.subarray(next.start) : buf;
       return undefined;
     }
     if (head.contentLength > this.plane.limits.maxBodyBytes) {
       this.reject('GL_ROUTER_BODY_TOO_LARGE', 'request body too large');
       return undefined;
     }
-    this.pending = end < buf.length ? buf.subarray(end) : null;
+    this.pending = next.end < buf.length ? buf.subarray(next.end) : null;
     return head;
   }
 
@@ -222,9 +213,7 @@ export class ClientConnection implements UpstreamHandler {
     this.pool = pool;
     this.t0 = performance.now();
     this.upstreamActivity = now;
-    this.reqFramer = head.chunked
-      ? new BodyFramer('chunked', 0, plane.limits.maxBodyBytes)
-      : new BodyFramer(head.contentLength > 0 ? 'length' : 'none', Math.max(0, head.contentLength));
+    this.reqFramer = requestBodyFramer(head, plane.limits.maxBodyBytes);
     this.state = this.reqFramer.done ? State.Wait : State.Body;
     pool.begin();
     if (!backend) {
@@ -637,4 +626,11 @@ function writeTogether(
   const ok = socket.write(Buffer.from(buf.subarray(start, start + n)));
   socket.uncork();
   return ok;
+}
+
+/** The router's code for a head the reader refused: 431 too large, 501 not implemented, else 400. */
+function refusalCode(err: unknown): RouterErrorCode {
+  const status = err instanceof HeadError ? err.status : 400;
+  if (status === 431) return 'GL_ROUTER_HEADERS_TOO_LARGE';
+  return status === 501 ? 'GL_ROUTER_NOT_IMPLEMENTED' : 'GL_ROUTER_BAD_REQUEST';
 }
