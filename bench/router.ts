@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- router [--duration S] [--rounds N] [--throughput-rounds 9] [--throughput-duration 4]
- *  [--connections C] [--switches N] [--only 1,2,3] [--floor] [--admin-nice=N] [--switcher-nice=N]`
+ *  [--connections C] [--switches N] [--only 1,2,3] [--floor] [--baseline-build DIR] [--admin-nice=N]
+ *  [--switcher-nice=N]`
  *
  * The traffic router against nginx, side by side in one run, same machine, same load generator
  * (wrk, one thread, C keep-alive connections over loopback), same upstream:
@@ -16,6 +17,8 @@
  *    over rounds). CPU per request of each proxy process is reported too: on a shared host it is the
  *    steadier figure. `--floor` adds a fourth target to the rotation: minimal-forwarder.ts, the least
  *    HTTP work a Node forwarder can do (not a proxy), to show how close Node's own I/O comes to nginx.
+ *    `--baseline-build DIR` adds the router built in another checkout (DIR/bin/greenlight.js after its
+ *    `npx tsc`), with router/baseline ratios paired by round: a change's cost, measured in one run.
  * 2. switch under load: a closed-loop client (worker thread, router-load.ts) saturates the router
  *    (then, second run, paces it at 2000 req/s) while another worker thread (router-switcher.ts)
  *    makes N switch/rollback calls, evenly spread, over one keep-alive admin connection; counts
@@ -31,7 +34,7 @@
  *    the same way as a control: its difference from off is the measurement's own noise. Both
  *    differences come with a 90% interval from resampling whole slices.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, type SpawnOptions, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -225,14 +228,20 @@ function load(cfg: LoadConfig): Promise<LoadOut> {
   });
 }
 
+/** `greenlight route` in its own process; `build`: another checkout's built tree (its bin/greenlight.js). */
 async function startRouter(
   bluePort: number,
   greenPort: number,
   adminNice: string | undefined,
+  build?: string,
 ): Promise<{ child: ChildProcess; port: number; adminPort: number }> {
   const port = await freePort();
   const adminPort = await freePort();
-  const child = spawnCli(
+  const run = (args: string[], options: SpawnOptions) =>
+    build === undefined
+      ? spawnCli(args, options)
+      : spawn(process.execPath, [join(build, 'bin/greenlight.js'), ...args], options);
+  const child = run(
     [
       'route',
       '--blue',
@@ -269,6 +278,8 @@ interface Env {
   switcherNice: number;
   /** `--floor`: the minimal Node forwarder's port and pid, measured in part 1 too. */
   floor?: { port: number; pid: number };
+  /** `--baseline-build DIR`: the same router built from another checkout, measured in part 1 too. */
+  baseline?: { port: number; pid: number };
 }
 
 /** Part 1: direct vs nginx vs router, interleaved rounds. */
@@ -276,13 +287,14 @@ async function throughput(env: Env): Promise<void> {
   const { connections, bluePort, nginxPort, nginxPid, routerPid, router } = env;
   const rounds = env.throughputRounds;
   const seconds = env.throughputSeconds;
-  const pts: Record<string, WrkPoint[]> = { direct: [], nginx: [], router: [], floor: [] };
+  const pts: Record<string, WrkPoint[]> = { direct: [], nginx: [], router: [], floor: [], baseline: [] };
   const targets: [string, number, number | undefined][] = [
     ['direct', bluePort, undefined],
     ['nginx', nginxPort, nginxPid],
     ['router', router.port, routerPid],
   ];
   if (env.floor) targets.push(['floor', env.floor.port, env.floor.pid]);
+  if (env.baseline) targets.push(['baseline', env.baseline.port, env.baseline.pid]);
   for (let r = 0; r < rounds; r++) {
     // the order rotates every round: no proxy always runs right after the other
     for (let k = 0; k < targets.length; k++) {
@@ -298,7 +310,9 @@ async function throughput(env: Env): Promise<void> {
   console.log(fmt('nginx proxy', n));
   console.log(fmt('greenlight router', ro));
   if (env.floor) console.log(fmt('minimal Node forwarder', medianPoint(pts.floor)));
-  const paired = (f: (p: WrkPoint) => number, of = pts.router) => of.map((p, r) => f(p) / f(pts.nginx[r]));
+  if (env.baseline) console.log(fmt('baseline router (--baseline-build)', medianPoint(pts.baseline)));
+  const paired = (f: (p: WrkPoint) => number, of = pts.router, to = pts.nginx) =>
+    of.map((p, r) => f(p) / f(to[r]));
   const line = (name: string, ratios: number[], target: string) => {
     const [lo, hi] = medianInterval(ratios);
     return `${name} ${median(ratios).toFixed(2)} (90% interval ${lo.toFixed(2)} to ${hi.toFixed(2)}; rounds ${ratios.map((x) => x.toFixed(2)).join(' ')})${target}`;
@@ -315,6 +329,10 @@ async function throughput(env: Env): Promise<void> {
       '   minimal Node forwarder/nginx, paired by round (no checks, no routing: a floor, not a proxy):',
     );
     for (const [name, f] of [rows[0], rows[2]]) console.log(`   ${line(name, paired(f, pts.floor), '')}`);
+  }
+  if (env.baseline) {
+    console.log('   router/baseline router, paired by round:');
+    for (const [name, f] of rows) console.log(`   ${line(name, paired(f, pts.router, pts.baseline), '')}`);
   }
 }
 
@@ -647,6 +665,7 @@ export async function main(args: string[]): Promise<number> {
       switches: { type: 'string', default: '200' },
       only: { type: 'string', default: '1,2,3' },
       floor: { type: 'boolean', default: false },
+      'baseline-build': { type: 'string' },
       'switcher-nice': { type: 'string', default: '0' },
       'admin-nice': { type: 'string' },
     },
@@ -696,6 +715,12 @@ export async function main(args: string[]): Promise<number> {
       await waitForPort(port);
       floor = { port, pid: child.pid! };
     }
+    let baseline: Env['baseline'];
+    if (values['baseline-build'] !== undefined && only.has('1')) {
+      const b = await startRouter(bluePort, greenPort, values['admin-nice'], values['baseline-build']);
+      children.push(b.child);
+      baseline = { port: b.port, pid: b.child.pid! };
+    }
     const env: Env = {
       seconds,
       rounds,
@@ -711,6 +736,7 @@ export async function main(args: string[]): Promise<number> {
       agent,
       switcherNice,
       floor,
+      baseline,
     };
     console.log(
       `router bench: wrk -t1 -c${connections}; part 1 ${env.throughputRounds} rounds of ${env.throughputSeconds} s; ` +
@@ -727,6 +753,7 @@ export async function main(args: string[]): Promise<number> {
     await wrk(router.port, 2, connections);
     await wrk(nginxPort, 2, connections);
     if (floor) await wrk(floor.port, 2, connections);
+    if (baseline) await wrk(baseline.port, 2, connections);
 
     if (only.has('1')) await throughput(env);
     if (only.has('2')) {

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MALFORMED_REQUESTS } from '../http/malformed-requests.js';
 import { AdminConnection, type AdminHandler, MAX_ADMIN_BODY } from './admin-connection.js';
 import type { AdminRequest } from './admin-routes.js';
 import { RawClient, rawExchange, send } from './test-helpers.js';
@@ -118,6 +119,16 @@ describe('admin HTTP/1.1 connection', () => {
     expect(JSON.parse(out.slice(out.indexOf('\r\n\r\n') + 4)).code).toBe(code);
     expect(seen.length).toBe(before);
   });
+
+  it.each(MALFORMED_REQUESTS)(
+    'refuses $name with $status, as the data plane and the model server do',
+    async (c) => {
+      const before = seen.length;
+      const out = await rawExchange(port, c.bytes);
+      expect(out.slice(0, 12)).toBe(`HTTP/1.1 ${c.status}`);
+      expect(seen.length).toBe(before);
+    },
+  );
 
   it('closes after an HTTP/1.0 exchange, sends no body to HEAD, and still answers a half-closed client', async () => {
     const old = await rawExchange(port, 'GET /old HTTP/1.0\r\n\r\n');

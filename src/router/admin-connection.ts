@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type net from 'node:net';
+import { type BodyFramer, FramingError } from '../http/body-framer.js';
+import { fieldValue, HeadError, type RequestHead } from '../http/head.js';
+import { nextRequestHead, requestBodyFramer } from '../http/request-reader.js';
 import type { AdminAnswer, AdminRequest } from './admin-routes.js';
-import { BodyFramer, FramingError } from './body-framer.js';
-import { fieldValue, HeadError, headEnd, parseRequestHead, type RequestHead } from './http-head.js';
 
 /** Largest admin request body accepted. */
 export const MAX_ADMIN_BODY = 64 * 1024;
@@ -37,7 +38,7 @@ function httpDate(): string {
 
 /**
  * One admin HTTP/1.1 connection, served without node:http: the head is parsed by the data plane's
- * own parser (http-head.ts), the body framed by its BodyFramer, and the answer written as one
+ * own parser (src/http/head.ts), the body framed by its BodyFramer, and the answer written as one
  * string. A switch is a few hundred bytes each way, and node:http's streams, IncomingMessage and
  * ServerResponse cost more event-loop turns and cache misses than the switch itself; this path
  * takes the request from the socket's `data` event to the answer's write in one turn.
@@ -110,30 +111,29 @@ export class AdminConnection {
   /** Parse the head at the start of the buffer; false when incomplete or refused. */
   private startRequest(): boolean {
     const buf = this.buf!;
-    const end = headEnd(buf);
-    if (end < 0 ? buf.length > MAX_HEAD : end > MAX_HEAD) {
-      this.fail(431, 'GL_ROUTER_HEADERS_TOO_LARGE', 'admin request head too large');
-      return false;
-    }
-    if (end < 0) return false;
-    let head: RequestHead;
+    let next: ReturnType<typeof nextRequestHead>;
     try {
-      head = parseRequestHead(buf, end);
+      next = nextRequestHead(buf, 0, MAX_HEAD);
     } catch (err) {
       if (!(err instanceof HeadError)) throw err;
-      this.fail(400, 'GL_ROUTER_BAD_REQUEST', err.message);
+      const code =
+        err.status === 431
+          ? 'GL_ROUTER_HEADERS_TOO_LARGE'
+          : err.status === 501
+            ? 'GL_ROUTER_NOT_IMPLEMENTED'
+            : 'GL_ROUTER_BAD_REQUEST';
+      this.fail(err.status, code, err.message);
       return false;
     }
+    const head = next.head;
+    if (head === undefined) return false;
     if (head.contentLength > MAX_ADMIN_BODY) {
       this.fail(413, 'GL_ROUTER_BODY_TOO_LARGE', 'admin request body too large');
       return false;
     }
-    this.buf = end < buf.length ? buf.subarray(end) : null;
+    this.buf = next.end < buf.length ? buf.subarray(next.end) : null;
     this.head = head;
-    this.framer = new BodyFramer(
-      head.chunked ? 'chunked' : head.contentLength > 0 ? 'length' : 'none',
-      Math.max(0, head.contentLength),
-    );
+    this.framer = requestBodyFramer(head, MAX_ADMIN_BODY);
     this.parts = [];
     this.framer.capture((p) => this.parts.push(p));
     if (head.expectContinue && !this.framer.done) this.sock.write('HTTP/1.1 100 Continue\r\n\r\n');
@@ -149,7 +149,8 @@ export class AdminConnection {
         n = framer.consume(this.buf, 0);
       } catch (err) {
         if (!(err instanceof FramingError)) throw err;
-        this.fail(400, 'GL_ROUTER_BAD_REQUEST', err.message);
+        if (err.status === 413) this.fail(413, 'GL_ROUTER_BODY_TOO_LARGE', 'admin request body too large');
+        else this.fail(400, 'GL_ROUTER_BAD_REQUEST', err.message);
         return false;
       }
       this.buf = n < this.buf.length ? this.buf.subarray(n) : null;

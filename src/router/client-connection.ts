@@ -1,7 +1,10 @@
 import type net from 'node:net';
+import { BodyFramer, FramingError } from '../http/body-framer.js';
+import { HeadError } from '../http/errors.js';
+import { headEnd, type RequestHead } from '../http/head.js';
+import { nextRequestHead, requestBodyFramer } from '../http/request-reader.js';
 import type { Color } from '../spec/types.js';
 import type { Backend } from './backend.js';
-import { BodyFramer } from './body-framer.js';
 import { adoptClientSocket } from './client-socket.js';
 import type { ColorPool } from './color-pool.js';
 import type { DataPlane } from './data-plane.js';
@@ -9,7 +12,6 @@ import { writeLatin1 } from './direct-write.js';
 import { errorResponse, type RouterErrorCode } from './errors.js';
 import { type ForwardedResponse, forwardResponseHead } from './forward-response.js';
 import { clientResponseHead, upstreamRequestHead } from './head-writer.js';
-import { headEnd, parseRequestHead, type RequestHead } from './http-head.js';
 import type { ErrorKind } from './metrics.js';
 import { ShadowCapture } from './shadow.js';
 import type { UpstreamConn, UpstreamHandler } from './upstream-conn.js';
@@ -168,32 +170,25 @@ export class ClientConnection implements UpstreamHandler {
 
   /** Parse the next request head from `pending`; undefined when incomplete or refused. */
   private nextHead(): RequestHead | undefined {
-    let buf = this.pending!;
-    // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before a request line
-    let start = 0;
-    while (start + 1 < buf.length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
-    if (start > 0) buf = buf.subarray(start);
-    this.pending = buf.length > 0 ? buf : null;
-    if (!this.pending) return undefined;
-    const end = headEnd(buf);
-    const max = this.plane.limits.maxHeadBytes;
-    if (end < 0 ? buf.length > max : end > max) {
-      this.reject('GL_ROUTER_HEADERS_TOO_LARGE', 'request head too large');
+    const buf = this.pending!;
+    let next: ReturnType<typeof nextRequestHead>;
+    try {
+      next = nextRequestHead(buf, 0, this.plane.limits.maxHeadBytes);
+    } catch (err) {
+      this.reject(refusalCode(err), (err as Error).message);
       return undefined;
     }
-    if (end < 0) return undefined;
-    let head: RequestHead;
-    try {
-      head = parseRequestHead(buf, end);
-    } catch (err) {
-      this.reject('GL_ROUTER_BAD_REQUEST', (err as Error).message);
+    const head = next.head;
+    if (head === undefined) {
+      // keep what follows the empty lines skipped before a request line
+      this.pending = next.start >= buf.length ? null : next.start > 0 ? buf.subarray(next.start) : buf;
       return undefined;
     }
     if (head.contentLength > this.plane.limits.maxBodyBytes) {
       this.reject('GL_ROUTER_BODY_TOO_LARGE', 'request body too large');
       return undefined;
     }
-    this.pending = end < buf.length ? buf.subarray(end) : null;
+    this.pending = next.end < buf.length ? buf.subarray(next.end) : null;
     return head;
   }
 
@@ -218,9 +213,7 @@ export class ClientConnection implements UpstreamHandler {
     this.pool = pool;
     this.t0 = performance.now();
     this.upstreamActivity = now;
-    this.reqFramer = head.chunked
-      ? new BodyFramer('chunked')
-      : new BodyFramer(head.contentLength > 0 ? 'length' : 'none', Math.max(0, head.contentLength));
+    this.reqFramer = requestBodyFramer(head, plane.limits.maxBodyBytes);
     this.state = this.reqFramer.done ? State.Wait : State.Body;
     pool.begin();
     if (!backend) {
@@ -288,8 +281,15 @@ export class ClientConnection implements UpstreamHandler {
     let n: number;
     try {
       n = f.consume(buf, 0);
-    } catch {
-      this.requestFailed('GL_ROUTER_BAD_REQUEST', 'malformed chunked request body', 'bad_request');
+    } catch (err) {
+      if (err instanceof FramingError && err.status === 413)
+        this.requestFailed('GL_ROUTER_BODY_TOO_LARGE', 'request body too large', 'too_large');
+      else
+        this.requestFailed(
+          'GL_ROUTER_BAD_REQUEST',
+          `malformed chunked request body: ${(err as Error).message}`,
+          'bad_request',
+        );
       return null;
     }
     if (f.payloadBytes > this.plane.limits.maxBodyBytes) {
@@ -405,9 +405,14 @@ export class ClientConnection implements UpstreamHandler {
       this.upstreamFailed('bad_response', (err as Error).message);
       return;
     }
+    if (framer.done && end + n < buf.length) {
+      // bytes past a whole response, in the same read: the upstream does not frame as we read it
+      // (llhttp refuses them too); nothing was sent yet, so the client gets a 502, not a guess
+      this.upstreamFailed('bad_response', 'bytes after the end of the response');
+      return;
+    }
     this.headSent = true;
     if (!this.writeHead(head, buf, end, n)) this.conn?.socket.pause();
-    if (end + n < buf.length) this.upstreamGarbage = true;
     if (framer.done) this.finish();
   }
 
@@ -621,4 +626,11 @@ function writeTogether(
   const ok = socket.write(Buffer.from(buf.subarray(start, start + n)));
   socket.uncork();
   return ok;
+}
+
+/** The router's code for a head the reader refused: 431 too large, 501 not implemented, else 400. */
+function refusalCode(err: unknown): RouterErrorCode {
+  const status = err instanceof HeadError ? err.status : 400;
+  if (status === 431) return 'GL_ROUTER_HEADERS_TOO_LARGE';
+  return status === 501 ? 'GL_ROUTER_NOT_IMPLEMENTED' : 'GL_ROUTER_BAD_REQUEST';
 }

@@ -1,6 +1,6 @@
+import type { RequestHead } from '../http/head.js';
 import type { Color } from '../spec/types.js';
 import type { ColorPool } from './color-pool.js';
-import type { RequestHead } from './http-head.js';
 import type { RouterMetrics } from './metrics.js';
 import type { Shadow } from './shadow.js';
 

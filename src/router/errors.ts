@@ -13,6 +13,7 @@ export const ROUTER_ERRORS = {
   GL_ROUTER_BODY_TOO_LARGE: 413,
   GL_ROUTER_HEADERS_TOO_LARGE: 431,
   GL_ROUTER_INTERNAL: 500,
+  GL_ROUTER_NOT_IMPLEMENTED: 501,
   GL_ROUTER_UPSTREAM_UNAVAILABLE: 502,
   GL_ROUTER_UPSTREAM_BAD_RESPONSE: 502,
   GL_ROUTER_NO_BACKENDS: 503,
@@ -43,6 +44,7 @@ const REASONS: Record<number, string> = {
   413: 'Content Too Large',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -55,6 +57,7 @@ export function errorResponse(code: RouterErrorCode, message: string, close: boo
   return Buffer.from(
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\n${close ? 'connection: close\r\n' : ''}\r\n${body}`,
-    'latin1',
+    // utf8, as Content-Length counts: a message with a non-latin1 character must not hang the client
+    'utf8',
   );
 }

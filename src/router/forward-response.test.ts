@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { HeadError, headEnd } from '../http/head.js';
 import { forwardResponseHead, viaGeneralPath } from './forward-response.js';
-import { HeadError, headEnd } from './http-head.js';
 
 function both(head: string): { fast: unknown; slow: unknown } {
   const buf = Buffer.from(`${head}body`, 'latin1');

@@ -1,15 +1,16 @@
-import { keptResponseFields } from './head-writer.js';
-import { isWellKnownHopByHop } from './hop-by-hop.js';
 import {
-  endsInChunked,
   type FieldLine,
   fieldLineEnd,
   fieldValue,
+  HeadError,
   knownName,
   parseResponseHead,
   type ResponseHead,
   statusLineEnd,
-} from './http-head.js';
+} from '../http/head.js';
+import { isWellKnownHopByHop } from '../http/hop-by-hop.js';
+import { responseCoding } from '../http/transfer-coding.js';
+import { keptResponseFields } from './head-writer.js';
 
 /** What the forwarder needs of an upstream response head: its framing (as ResponseHead's), and the client's head. */
 export interface ForwardedResponse
@@ -41,7 +42,7 @@ function isGreenlightField(buf: Buffer, from: number, colon: number): boolean {
 /**
  * Read an upstream response head (`buf[0..end)`, `end` from headEnd) in one pass over its bytes,
  * building the client's head as it goes: no per-field names, offsets or objects. Throws HeadError
- * on anything parseResponseHead refuses (they agree: http-head.test.ts checks them side by side).
+ * on anything parseResponseHead refuses (they agree: src/http/head.test.ts checks them side by side).
  *
  * The rare heads take the general path (parseResponseHead) whole: an HTTP/1.0 status line, a
  * Connection header naming anything but close/keep-alive (it may name fields already passed), a
@@ -70,12 +71,14 @@ export function forwardResponseHead(buf: Buffer, end: number): ForwardedResponse
   }
   if (scan.unusual) return viaGeneralPath(buf, end);
   const te = scan.te;
-  const chunked = te !== undefined && endsInChunked(te);
+  // RFC 9112 §6.3 lets a recipient ignore Content-Length beside Transfer-Encoding; a proxy that
+  // does is how TE.CL smuggling works on the other direction, so the response is refused (as llhttp does)
+  if (te !== undefined && scan.length >= 0) throw new HeadError('both transfer-encoding and content-length');
+  const chunked = te !== undefined && responseCoding(te) === 'chunked';
   return {
     status: (buf[9] - 48) * 100 + (buf[10] - 48) * 10 + (buf[11] - 48),
     minor,
-    // with Transfer-Encoding, Content-Length is ignored (RFC 9112 §6.3 step 3)
-    contentLength: te === undefined ? scan.length : -1,
+    contentLength: scan.length,
     chunked,
     otherEncoding: te !== undefined && !chunked,
     close: scan.close,

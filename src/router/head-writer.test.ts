@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { headEnd, parseRequestHead } from '../http/head.js';
 import { upstreamHeaderLines, upstreamRequestHead } from './head-writer.js';
-import { headEnd, parseRequestHead } from './http-head.js';
 
 function parse(text: string) {
   const buf = Buffer.from(text, 'latin1');

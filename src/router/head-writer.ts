@@ -1,6 +1,6 @@
+import { type RequestHead, type ResponseHead, valueAt } from '../http/head.js';
+import { isHopByHop } from '../http/hop-by-hop.js';
 import type { Color } from '../spec/types.js';
-import { isHopByHop } from './hop-by-hop.js';
-import { type RequestHead, type ResponseHead, valueAt } from './http-head.js';
 
 /**
  * The upstream request head's field block: the client's fields minus hop-by-hop ones (RFC 9110

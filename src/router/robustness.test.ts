@@ -132,8 +132,11 @@ describe('robustness', () => {
     expect(r.endsWith('until-close')).toBe(true);
   });
 
-  it('does not reuse an upstream connection that sent bytes past the response', async () => {
-    expect((await send(router.url, { path: '/extra' })).body).toBe('ok');
+  it('answers 502 to an upstream that sent bytes past the response, and does not reuse it', async () => {
+    // in the same read as the response: llhttp refuses such a stream too, so the router does not guess
+    const r = await send(router.url, { path: '/extra' });
+    expect(r.status).toBe(502);
+    expect(JSON.parse(r.body).code).toBe('GL_ROUTER_UPSTREAM_BAD_RESPONSE');
     await alive();
   });
 

@@ -1,11 +1,11 @@
 import net from 'node:net';
+import type { RequestHead } from '../http/head.js';
 import type { Color } from '../spec/types.js';
 import { ClientConnection } from './client-connection.js';
 import { ColorPool } from './color-pool.js';
 import type { DataPlane, DataPlaneLimits } from './data-plane.js';
 import { RouterError } from './errors.js';
 import { checkAll, type HealthCheckOptions } from './health-check.js';
-import type { RequestHead } from './http-head.js';
 import { RouterMetrics } from './metrics.js';
 import { PairRing } from './pair-ring.js';
 import { Shadow, type ShadowLimits } from './shadow.js';

@@ -1,6 +1,6 @@
+import { BodyFramer } from '../http/body-framer.js';
+import { fieldValue, headEnd, parseResponseHead, type ResponseHead } from '../http/head.js';
 import type { Backend } from './backend.js';
-import { BodyFramer } from './body-framer.js';
-import { fieldValue, headEnd, parseResponseHead, type ResponseHead } from './http-head.js';
 import type { UpstreamConn, UpstreamHandler } from './upstream-conn.js';
 
 export interface ShadowResult {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { fieldValue, type RequestHead } from '../http/head.js';
 import type { Color } from '../spec/types.js';
 import type { ColorPool } from './color-pool.js';
 import { upstreamHeaderLines } from './head-writer.js';
-import { fieldValue, type RequestHead } from './http-head.js';
 import type { RouterMetrics } from './metrics.js';
 import type { PairRing } from './pair-ring.js';
 import { ShadowRequest, type ShadowResult } from './shadow-request.js';

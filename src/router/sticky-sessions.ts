@@ -1,5 +1,5 @@
+import { type Fields, valueAt } from '../http/head.js';
 import type { Color } from '../spec/types.js';
-import { type Fields, valueAt } from './http-head.js';
 
 export const SESSION_HEADER = 'x-greenlight-session';
 export const SESSION_COOKIE = 'greenlight-session';

@@ -213,3 +213,85 @@ export class RawClient {
     this.sock.destroy();
   }
 }
+
+/**
+ * An upstream that reads HTTP/1.1 the lax way many servers do: lines split on LF (a CR before it
+ * optional), chunked bodies ended by the first empty line. It answers each request it reads with
+ * its path, and records the request lines, so a test can show what a smuggled byte sequence
+ * becomes behind the router. Sockets count the connections it accepted.
+ */
+export async function startLaxUpstream(): Promise<{
+  url: string;
+  port: number;
+  requestLines: string[];
+  connections: () => number;
+  close(): Promise<void>;
+}> {
+  const requestLines: string[] = [];
+  let connections = 0;
+  const upstream = await startRawUpstream((s) => {
+    connections++;
+    let text = '';
+    s.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      for (;;) {
+        const read = laxRequest(text);
+        if (!read) return;
+        text = text.slice(read.used);
+        requestLines.push(read.line);
+        const path = read.line.split(' ')[1] ?? '';
+        s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${path.length}\r\n\r\n${path}`);
+      }
+    });
+  });
+  const port = Number(new URL(upstream.url).port);
+  return { url: upstream.url, port, requestLines, connections: () => connections, close: upstream.close };
+}
+
+/** Lines of `text` split the lax way: on LF, a CR before it dropped. */
+class LaxLines {
+  pos = 0;
+  constructor(readonly text: string) {}
+  next(): string | undefined {
+    const lf = this.text.indexOf('\n', this.pos);
+    if (lf < 0) return undefined;
+    const line = this.text.slice(this.pos, lf).replace(/\r$/, '');
+    this.pos = lf + 1;
+    return line;
+  }
+  /** Skip `n` characters; false when they have not all arrived. */
+  skip(n: number): boolean {
+    if (this.text.length < this.pos + n) return false;
+    this.pos += n;
+    return true;
+  }
+}
+
+/** One request read the lax way from the start of `text`: its request line and the characters used. */
+function laxRequest(text: string): { line: string; used: number } | undefined {
+  const lines = new LaxLines(text);
+  const line = lines.next();
+  if (line === undefined) return undefined;
+  const fields: Record<string, string> = {};
+  for (let f = lines.next(); f !== ''; f = lines.next()) {
+    if (f === undefined) return undefined;
+    const colon = f.indexOf(':');
+    fields[f.slice(0, colon).trim().toLowerCase()] = f.slice(colon + 1).trim();
+  }
+  const chunked = /chunked/i.test(fields['transfer-encoding'] ?? '');
+  const whole = chunked ? laxChunked(lines) : lines.skip(Number(fields['content-length'] ?? 0));
+  return whole ? { line, used: lines.pos } : undefined;
+}
+
+/** A chunked body, ended (lax) by a size that is 0 or not a number, then by the first empty line. */
+function laxChunked(lines: LaxLines): boolean {
+  for (;;) {
+    const size = lines.next();
+    if (size === undefined) return false;
+    const n = Number.parseInt(size, 16);
+    if (n === 0 || Number.isNaN(n)) break;
+    if (!lines.skip(n) || lines.next() === undefined) return false;
+  }
+  for (let t = lines.next(); t !== ''; t = lines.next()) if (t === undefined) return false;
+  return true;
+}

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MALFORMED_REQUESTS } from '../../http/malformed-requests.js';
 import { rawClient } from './raw-client.js';
 import type { HttpRequest } from './request.js';
 import { createHttpServer, type HttpServerOptions } from './server.js';
@@ -65,7 +66,7 @@ describe('keep-alive and HTTP versions', () => {
   it('closes after a response to `Connection: close`, ignoring anything sent after it', async () => {
     const s = await start();
     const c = await s.client();
-    c.write('GET /a HTTP/1.1\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\n\r\n');
+    c.write('GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n');
     await c.closed;
     const answers = await c.responses(2);
     expect(answers.map((a) => JSON.parse(a.body).target)).toEqual(['/a']);
@@ -75,7 +76,7 @@ describe('keep-alive and HTTP versions', () => {
   it('still answers a client that shut its sending side after the request', async () => {
     const s = await start();
     const c = await s.client();
-    c.socket.end('GET /slow HTTP/1.1\r\n\r\n');
+    c.socket.end('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
     await until(() => s.held.length === 1);
     s.release();
     await c.closed;
@@ -85,7 +86,7 @@ describe('keep-alive and HTTP versions', () => {
   it('answers HEAD with the GET headers and no body', async () => {
     const s = await start();
     const c = await s.client();
-    c.write('HEAD /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n');
+    c.write('HEAD /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n');
     const [head, get] = await c.responses(2, 1);
     expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
     expect(head.body).toBe('');
@@ -97,7 +98,7 @@ describe('pipelining', () => {
   it('answers pipelined requests in request order, even when a later one is ready first', async () => {
     const s = await start();
     const c = await s.client();
-    c.write(`GET /slow HTTP/1.1\r\n\r\n${post('{"n":2}')}GET /c HTTP/1.1\r\n\r\n`);
+    c.write(`GET /slow HTTP/1.1\r\nHost: x\r\n\r\n${post('{"n":2}')}GET /c HTTP/1.1\r\nHost: x\r\n\r\n`);
     await until(() => s.held.length === 1);
     expect(c.received()).toBe(''); // the later answers wait for the first
     s.release();
@@ -106,7 +107,7 @@ describe('pipelining', () => {
   });
 
   it('parses the same requests whatever the packet boundaries', async () => {
-    const stream = `${post('{"a":"b"}')}GET /x?y=1 HTTP/1.1\r\n\r\n${post('', 'Expect: 100-continue\r\n')}`;
+    const stream = `${post('{"a":"b"}')}GET /x?y=1 HTTP/1.1\r\nHost: x\r\n\r\n${post('', 'Expect: 100-continue\r\n')}`;
     const s = await start();
     for (const step of [1, 2, 7, 50]) {
       const c = await s.client();
@@ -126,7 +127,7 @@ describe('pipelining', () => {
   it('ignores empty lines before a request line (RFC 9112 §2.2)', async () => {
     const s = await start();
     const c = await s.client();
-    c.write(`${post('{}')}\r\n\r\nGET /after HTTP/1.1\r\n\r\n`);
+    c.write(`${post('{}')}\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n`);
     const answers = await c.responses(2);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
   });
@@ -137,8 +138,8 @@ describe('request bodies', () => {
     const s = await start();
     const c = await s.client();
     const msg =
-      'POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n' +
-      '4;ext=1\r\n{"a"\r\n5\r\n:"b"}\r\n0\r\nX-Trailer: 1\r\n\r\nGET /next HTTP/1.1\r\n\r\n';
+      'POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' +
+      '4;ext=1\r\n{"a"\r\n5\r\n:"b"}\r\n0\r\nX-Trailer: 1\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n';
     for (const ch of msg) c.write(ch);
     const [a, b] = await c.responses(2);
     expect(JSON.parse(a.body).body).toBe('{"a":"b"}');
@@ -149,7 +150,7 @@ describe('request bodies', () => {
     const s = await start();
     const c = await s.client();
     c.write(post('z'.repeat(150)));
-    c.write('GET /after HTTP/1.1\r\n\r\n');
+    c.write('GET /after HTTP/1.1\r\nHost: x\r\n\r\n');
     const [big, after] = await c.responses(2);
     expect(JSON.parse(big.body).body).toBeNull();
     expect(JSON.parse(after.body).target).toBe('/after');
@@ -158,12 +159,12 @@ describe('request bodies', () => {
   it('refuses a chunked body that grows over the limit, reads past it, and keeps the connection', async () => {
     const s = await start();
     const c = await s.client();
-    c.write('POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n');
+    c.write('POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n');
     c.write('40\r\n'.concat('y'.repeat(64), '\r\n'));
     c.write('40\r\n'.concat('y'.repeat(64), '\r\n'));
     const [refused] = await c.responses(1);
     expect(JSON.parse(refused.body).body).toBeNull();
-    c.write('40\r\n'.concat('y'.repeat(64), '\r\n0\r\n\r\nGET /after HTTP/1.1\r\n\r\n'));
+    c.write('40\r\n'.concat('y'.repeat(64), '\r\n0\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n'));
     const answers = await c.responses(2);
     expect(JSON.parse(answers[1].body).target).toBe('/after');
   });
@@ -171,7 +172,7 @@ describe('request bodies', () => {
   it('sends 100 Continue before reading a body the client holds back', async () => {
     const s = await start();
     const c = await s.client();
-    c.write('POST /p HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n');
+    c.write('POST /p HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n');
     const [interim] = await c.responses(1);
     expect(interim.status).toBe(100);
     c.write('{}');
@@ -182,7 +183,7 @@ describe('request bodies', () => {
   it('refuses up front, without 100 Continue, a declared body over the limit, then closes', async () => {
     const s = await start();
     const c = await s.client();
-    c.write('POST /p HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n');
+    c.write('POST /p HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n');
     await c.closed;
     const answers = await c.responses(2);
     expect(answers.map((a) => a.status)).toEqual([200]);
@@ -196,17 +197,21 @@ describe('malformed input: 400, 431 or 408 with a JSON error, then close', () =>
     ['a malformed request line', 'GARBAGE\r\n\r\n', 400],
     ['an unsupported version', 'GET / HTTP/2.0\r\n\r\n', 400],
     ['a bare LF', 'GET / HTTP/1.1\nHost: x\r\n\r\n', 400],
-    ['obs-fold', 'GET / HTTP/1.1\r\nA: b\r\n c\r\n\r\n', 400],
-    ['conflicting Content-Length', 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 400],
+    ['obs-fold', 'GET / HTTP/1.1\r\nHost: x\r\nA: b\r\n c\r\n\r\n', 400],
     [
-      'Content-Length with chunked',
-      'POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n',
+      'conflicting Content-Length',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
       400,
     ],
-    ['a non-chunked Transfer-Encoding', 'POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n', 400],
-    ['a bad chunk size', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400],
-    ['an oversized head', `GET / HTTP/1.1\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
-    ['an oversized head still arriving', `GET / HTTP/1.1\r\nX: ${'a'.repeat(20_000)}`, 431],
+    [
+      'Content-Length with chunked',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n',
+      400,
+    ],
+    ['a non-chunked Transfer-Encoding', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n', 400],
+    ['a bad chunk size', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400],
+    ['an oversized head', `GET / HTTP/1.1\r\nHost: x\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ['an oversized head still arriving', `GET / HTTP/1.1\r\nHost: x\r\nX: ${'a'.repeat(20_000)}`, 431],
   ])('%s', async (_, bytes, status) => {
     const s = await start();
     const c = await s.client();
@@ -219,10 +224,21 @@ describe('malformed input: 400, 431 or 408 with a JSON error, then close', () =>
     expect(JSON.parse(answer.body).error).toEqual(expect.any(String));
   });
 
+  it.each(MALFORMED_REQUESTS)('refuses $name with $status, as the router does', async (m) => {
+    const s = await start();
+    const c = await s.client();
+    c.write(m.bytes);
+    await c.closed;
+    const [answer] = await c.responses(1);
+    // the handler never saw it: the one answer is the refusal
+    expect(answer.status).toBe(m.status);
+    expect(JSON.parse(answer.body).error).toMatch(/^bad request: /);
+  });
+
   it('answers what it owes before refusing a malformed pipelined request', async () => {
     const s = await start();
     const c = await s.client();
-    c.write('GET /slow HTTP/1.1\r\n\r\nBAD\r\n\r\n');
+    c.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nBAD\r\n\r\n');
     await until(() => s.held.length === 1);
     s.release();
     await c.closed;
@@ -269,7 +285,7 @@ describe('malformed input: 400, 431 or 408 with a JSON error, then close', () =>
       await c.closed;
     }
     const c = await s.client();
-    c.write('GET /alive HTTP/1.1\r\n\r\n');
+    c.write('GET /alive HTTP/1.1\r\nHost: x\r\n\r\n');
     expect((await c.responses(1))[0].status).toBe(200);
   });
 });
@@ -278,7 +294,7 @@ describe('timeouts', () => {
   it('refuses a head that does not arrive in time with 408 (slowloris)', async () => {
     const s = await start({ headersTimeoutMs: 30 });
     const c = await s.client();
-    c.write('GET / HTTP/1.1\r\nX-Slow: ');
+    c.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ');
     await c.closed;
     expect((await c.responses(1))[0].status).toBe(408);
   });
@@ -286,7 +302,7 @@ describe('timeouts', () => {
   it('refuses a body that does not arrive in time with 408', async () => {
     const s = await start({ requestTimeoutMs: 30 });
     const c = await s.client();
-    c.write('POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n{');
+    c.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{');
     await c.closed;
     expect((await c.responses(1))[0].status).toBe(408);
   });
@@ -294,7 +310,7 @@ describe('timeouts', () => {
   it('closes an idle keep-alive connection, but never while an answer is owed', async () => {
     const s = await start({ keepAliveTimeoutMs: 20, headersTimeoutMs: 20 });
     const c = await s.client();
-    c.write('GET /slow HTTP/1.1\r\n\r\n');
+    c.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
     await until(() => s.held.length === 1);
     await new Promise((r) => setTimeout(r, 100));
     s.release();
@@ -307,10 +323,10 @@ describe('draining', () => {
   it('closes idle connections, answers the busy ones with Connection: close, then stops', async () => {
     const s = await start();
     const idle = await s.client();
-    idle.write('GET /a HTTP/1.1\r\n\r\n');
+    idle.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\n');
     await idle.responses(1);
     const busy = await s.client();
-    busy.write('GET /slow HTTP/1.1\r\n\r\n');
+    busy.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
     await until(() => s.held.length === 1);
     s.server.drain();
     const closed = s.server.close(10_000);
@@ -325,7 +341,7 @@ describe('draining', () => {
   it('cuts connections still busy at the drain timeout', async () => {
     const s = await start();
     const busy = await s.client();
-    busy.write('GET /slow HTTP/1.1\r\n\r\n');
+    busy.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
     await until(() => s.held.length === 1);
     await s.server.close(20);
     await busy.closed;

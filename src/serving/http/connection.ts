@@ -1,7 +1,9 @@
 import type { Socket } from 'node:net';
-import { BodyFramer, FramingError } from '../../router/body-framer.js';
+import { BodyFramer } from '../../http/body-framer.js';
+import { HttpError } from '../../http/errors.js';
+import type { RequestHead } from '../../http/head.js';
+import { nextRequestHead } from '../../http/request-reader.js';
 import { adoptClientSocket } from '../../router/client-socket.js';
-import { HeadError, headEnd, parseRequestHead, type RequestHead } from '../../router/http-head.js';
 import type { HttpHandler, HttpRequest } from './request.js';
 import { CONTINUE, serializeResponse } from './response.js';
 
@@ -163,18 +165,9 @@ export class Connection {
 
   /** Read one head at `off` and start its body; returns the offset after what was used, -1 if incomplete. */
   private readHead(buf: Buffer, off: number): number {
-    // RFC 9112 §2.2: at least one empty line before a request line should be ignored.
-    while (buf[off] === 0x0d && buf[off + 1] === 0x0a) off += 2;
-    if (off >= buf.length) return off;
-    const end = headEnd(buf, off);
-    const max = this.options.maxHeadBytes;
-    if (end < 0) {
-      if (buf.length - off > max) throw new HeadTooLarge(max);
-      return -1;
-    }
-    if (end - off > max) throw new HeadTooLarge(max);
-    const head = parseRequestHead(off === 0 ? buf : buf.subarray(off), end - off);
-    return this.startBody(new Exchange(this, head), head, buf, end);
+    const next = nextRequestHead(buf, off, this.options.maxHeadBytes);
+    if (next.head === undefined) return next.start >= buf.length ? next.start : -1;
+    return this.startBody(new Exchange(this, next.head), next.head, buf, next.end);
   }
 
   private startBody(ex: Exchange, head: RequestHead, buf: Buffer, off: number): number {
@@ -378,12 +371,6 @@ export class Connection {
   }
 }
 
-class HeadTooLarge extends Error {
-  constructor(max: number) {
-    super(`request head is larger than ${max} bytes`);
-  }
-}
-
 class RequestTimeout extends Error {
   constructor() {
     super('request not received in time');
@@ -391,8 +378,9 @@ class RequestTimeout extends Error {
 }
 
 function refusal(err: unknown): [number, string] {
-  if (err instanceof HeadTooLarge) return [431, err.message];
   if (err instanceof RequestTimeout) return [408, err.message];
-  if (err instanceof HeadError || err instanceof FramingError) return [400, `bad request: ${err.message}`];
+  // the reader's errors carry their status: 400, 413, 431 or 501
+  if (err instanceof HttpError)
+    return [err.status, err.status === 431 ? err.message : `bad request: ${err.message}`];
   return [400, `bad request: ${(err as Error).message}`];
 }

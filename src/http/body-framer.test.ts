@@ -47,6 +47,44 @@ describe('BodyFramer', () => {
     },
   );
 
+  it.each([
+    '5;a\r\nhello\r\n0\r\n\r\n',
+    '5;a=b;c="d \\" e"\r\nhello\r\n0\r\n\r\n',
+    '0000000000000005\r\nhello\r\n0\r\n\r\n',
+    '0\r\nX-A: b\tc\r\nY:\r\n\r\n',
+  ])('accepts the RFC 9112 §7.1 grammar %j', (wire) => {
+    const f = new BodyFramer('chunked');
+    expect(f.consume(Buffer.from(wire, 'latin1'), 0)).toBe(wire.length);
+    expect(f.done).toBe(true);
+  });
+
+  it.each([
+    ['whitespace before an extension', '5 ;a\r\n'],
+    ['whitespace in an extension', '5;a = b\r\n'],
+    ['an unterminated quoted value', '5;a="b\r\n'],
+    ['a control byte in a quoted value', '5;a="\x01"\r\n'],
+    ['a size past 2^52', '10000000000001\r\n'],
+    ['a trailer without a colon', '0\r\nX\r\n\r\n'],
+    ['a control byte in a trailer', '0\r\nX: \x7f\r\n\r\n'],
+    ['an endless extension', `5;${'a'.repeat(20_000)}`],
+  ])('refuses %s', (_, wire) => {
+    const f = new BodyFramer('chunked');
+    expect(() => f.consume(Buffer.from(wire, 'latin1'), 0)).toThrow(FramingError);
+  });
+
+  it('refuses a chunk that would take the body past its limit at the size line, with 413', () => {
+    const f = new BodyFramer('chunked', 0, 10);
+    f.consume(Buffer.from('8\r\n12345678\r\n'), 0);
+    let err: unknown;
+    try {
+      f.consume(Buffer.from('3\r\n'), 0);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'GL_HTTP_BODY_TOO_LARGE', status: 413 });
+    expect(f.payloadBytes).toBe(8);
+  });
+
   it('treats a close-delimited body as never done', () => {
     const f = new BodyFramer('close');
     expect(f.consume(Buffer.from('abc'), 1)).toBe(2);

@@ -1,4 +1,9 @@
+import http from 'node:http';
+import { HeadError } from './errors.js';
 import { connectionTokens } from './hop-by-hop.js';
+import { requestCoding, responseCoding } from './transfer-coding.js';
+
+export { HeadError } from './errors.js';
 
 /**
  * The parts of an HTTP/1.x message head the forwarder needs (RFC 9112 §2–§6). The head stays one
@@ -44,10 +49,6 @@ export interface ResponseHead extends Fields {
   otherEncoding: boolean;
   close: boolean;
   connection: string[];
-}
-
-export class HeadError extends Error {
-  override name = 'HeadError';
 }
 
 /** tchar of RFC 9110 §5.6.2, as a lookup table. */
@@ -108,11 +109,21 @@ function httpVersionMinor(buf: Buffer, at: number): number {
   return minor - 48;
 }
 
-/** The method `buf[0..n)`: the usual ones as constants, others sliced (methods are case-sensitive). */
+/**
+ * Methods accepted: the ones Node's parser (llhttp) knows. A method is any token by RFC 9110, but
+ * a proxy must not forward a request the server behind it reads differently, and llhttp refuses
+ * every other method (`get`, `ET` left over from a misframed body): 501 (RFC 9110 §9.1).
+ */
+const METHODS: ReadonlySet<string> = new Set(http.METHODS);
+
+/** The method `buf[0..n)`: the usual ones as constants, others sliced and looked up (methods are case-sensitive). */
 function methodName(buf: Buffer, text: string, n: number): string {
   if (n === 3 && buf[0] === 71 && buf[1] === 69 && buf[2] === 84) return 'GET';
   if (n === 4 && buf[0] === 80 && buf[1] === 79 && buf[2] === 83 && buf[3] === 84) return 'POST';
-  return text.slice(0, n);
+  const method = text.slice(0, n);
+  if (!METHODS.has(method))
+    throw new HeadError(`unknown method ${JSON.stringify(method)}`, 'GL_HTTP_UNKNOWN_METHOD');
+  return method;
 }
 
 /** Hash of a field name with A–Z folded onto a–z, as fieldLineEnd computes it while checking the name. */
@@ -188,8 +199,9 @@ export function statusLineEnd(buf: Buffer): number {
   let i = 12;
   let c = buf[i];
   if (!ok || (c !== 13 && c !== 32)) throw new HeadError('malformed status line');
+  // reason-phrase = *( HTAB / SP / VCHAR / obs-text ): no control byte but the CRLF that ends it
   while (c !== 13) {
-    if (c === 10 || c === 0 || c === undefined) throw new HeadError('malformed status line');
+    if ((c < 32 && c !== 9) || c === 127 || c === undefined) throw new HeadError('malformed status line');
     c = buf[++i];
   }
   if (buf[i + 1] !== 10) throw new HeadError('malformed status line');
@@ -223,9 +235,10 @@ export function headEnd(buf: Buffer, from = 0): number {
  * Check the field line starting at `pos` and return the index of the CR that ends it; `out.colon`
  * gets the colon's index and `out.hash` the name's hash (for knownName). One pass over the bytes (indexing a Buffer is about three times cheaper
  * than charCodeAt on the latin1 string here): the name must be a token (so obs-fold, whitespace
- * before the colon and empty names fail, RFC 9112 §5), the value must not hold CR, LF or NUL
- * except the CRLF that ends the line (bare CR/LF are how requests are smuggled past a proxy that
- * splits lines differently from the server behind it). The head must end with CRLFCRLF.
+ * before the colon and empty names fail, RFC 9112 §5), the value must hold no control byte but HTAB
+ * and the CRLF that ends the line (bare CR/LF are how requests are smuggled past a proxy that
+ * splits lines differently from the server behind it; NUL and the other CTLs are refused by strict
+ * llhttp too). The head must end with CRLFCRLF.
  */
 export function fieldLineEnd(buf: Buffer, pos: number, out: FieldLine): number {
   let i = pos;
@@ -241,11 +254,11 @@ export function fieldLineEnd(buf: Buffer, pos: number, out: FieldLine): number {
   c = buf[++i];
   // the head ends with CRLFCRLF, so a CR is always found
   for (;;) {
-    // visible ASCII, SP and obs-text: one comparison a byte
-    while (c > 13) c = buf[++i];
+    // SP, visible ASCII and obs-text (RFC 9110 §5.5): two comparisons a byte
+    while (c > 31 && c !== 127) c = buf[++i];
     if (c === 13) break;
-    if (c === 10 || c === 0 || c === undefined) throw new HeadError('bare LF or NUL in a header line');
-    c = buf[++i]; // HTAB, or another control byte a field value may carry
+    if (c !== 9) throw new HeadError('control byte (bare LF, NUL, DEL) in a header line');
+    c = buf[++i]; // HTAB
   }
   if (buf[i + 1] !== 10) throw new HeadError('bare CR in a header line');
   return i;
@@ -294,41 +307,70 @@ function joined(f: Fields, name: string): string | undefined {
   return out;
 }
 
-/** A Transfer-Encoding value whose last coding is chunked (RFC 9112 §6.3). */
-export function endsInChunked(te: string): boolean {
-  return CHUNKED_LAST.test(te);
-}
-const CHUNKED_LAST = /(^|,)\s*chunked\s*$/i;
-
 /** Whether the connection closes after this message: HTTP/1.0 unless keep-alive, HTTP/1.1 on close. */
 export function closesAfter(minor: number, connection: readonly string[]): boolean {
   return minor === 0 ? !connection.includes('keep-alive') : connection.includes('close');
 }
 
-/**
- * Fold one Content-Length value into the length seen so far (-1: none yet): every copy, and every
- * member of a comma list, must be the same number (RFC 9112 §6.3 step 5).
- */
-export function mergeContentLength(length: number, value: string): number {
-  if (length < 0 && isDigits(value)) return Number(value);
-  let out = length;
-  for (const part of value.split(',')) {
-    const v = part.trim();
-    if (!isDigits(v)) throw new HeadError('invalid content-length');
-    const n = Number(v);
-    if (out >= 0 && n !== out) throw new HeadError('conflicting content-length');
-    out = n;
-  }
-  return out;
+/** A Content-Length value: 1 to 15 digits, nothing else (RFC 9112 §6.3: a list or a sign is invalid). */
+function lengthValue(value: string): number {
+  if (!isDigits(value)) throw new HeadError(`invalid content-length ${JSON.stringify(value)}`);
+  return Number(value);
 }
 
-/** Content-Length over every copy of the field; -1 when absent. */
-function contentLengthOf(f: Fields): number {
-  let length = -1;
-  for (let i = 0; i < f.names.length; i++) {
-    if (f.names[i] === 'content-length') length = mergeContentLength(length, valueAt(f, i));
+/** What one pass over a head's names finds: Host count and the joined Transfer-Encoding values. */
+interface Framing {
+  hosts: number;
+  te: string | undefined;
+}
+const found: Framing = { hosts: 0, te: undefined };
+
+/**
+ * One pass over the names: counts Host, joins Transfer-Encoding, sets `contentLength` from the one
+ * Content-Length (a second copy, even an equal one, is refused, RFC 9112 §6.3 lets a recipient
+ * refuse it and llhttp does: a proxy must not pick a side).
+ */
+function framingFields(head: RequestHead | ResponseHead): Framing {
+  const names = head.names;
+  found.hosts = 0;
+  found.te = undefined;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (name === 'host') found.hosts++;
+    else if (name === 'content-length') {
+      if (head.contentLength >= 0) throw new HeadError('repeated content-length');
+      head.contentLength = lengthValue(valueAt(head, i));
+    } else if (name === 'transfer-encoding') {
+      const v = valueAt(head, i);
+      found.te = found.te === undefined ? v : `${found.te}, ${v}`;
+    }
   }
-  return length;
+  return found;
+}
+
+/**
+ * A request's framing by RFC 9112: exactly one Host on HTTP/1.1, at most one on HTTP/1.0 (§3.2);
+ * Transfer-Encoding only on HTTP/1.1, only `chunked`, never with Content-Length (§6.1, §6.3).
+ */
+function requestFraming(head: RequestHead): void {
+  const { hosts, te } = framingFields(head);
+  if (hosts !== 1 && (head.minor === 1 || hosts > 1))
+    throw new HeadError(hosts === 0 ? 'HTTP/1.1 request without host' : 'more than one host field');
+  if (te === undefined) return;
+  if (head.minor === 0) throw new HeadError('transfer-encoding in an HTTP/1.0 request');
+  if (head.contentLength >= 0) throw new HeadError('both transfer-encoding and content-length');
+  head.chunked = requestCoding(te) === 'chunked';
+}
+
+/** A response's framing: the same rules but Host's; a coding other than chunked means "until close". */
+function responseFraming(head: ResponseHead): void {
+  const { te } = framingFields(head);
+  if (te === undefined) return;
+  // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means its framing is faulty
+  if (head.minor === 0) throw new HeadError('transfer-encoding in an HTTP/1.0 response');
+  if (head.contentLength >= 0) throw new HeadError('both transfer-encoding and content-length');
+  if (responseCoding(te) === 'chunked') head.chunked = true;
+  else head.otherEncoding = true;
 }
 
 function hasConnectionField(f: Fields): boolean {
@@ -337,8 +379,9 @@ function hasConnectionField(f: Fields): boolean {
 
 /**
  * Parse a request head (`buf[0..end)`, `end` from headEnd). Throws HeadError on anything a
- * smuggling-safe proxy must refuse: bad request line, obs-fold, bare CR/LF, both Transfer-Encoding
- * and Content-Length, a Transfer-Encoding that does not end in chunked (RFC 9112 §6.3).
+ * smuggling-safe proxy must refuse: bad request line, obs-fold, bare CR/LF or another control byte,
+ * a missing or second Host, a second Content-Length, Transfer-Encoding with Content-Length or on
+ * HTTP/1.0, a Transfer-Encoding other than `chunked` (RFC 9112 §3.2, §5, §6).
  */
 export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   const text = buf.toString('latin1', 0, end);
@@ -370,13 +413,7 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
     expectContinue: false,
   };
   parseFields(head, buf, lineEnd + 2);
-  head.contentLength = contentLengthOf(head);
-  const te = joined(head, 'transfer-encoding');
-  if (te !== undefined) {
-    if (head.contentLength >= 0) throw new HeadError('both transfer-encoding and content-length');
-    if (!endsInChunked(te)) throw new HeadError('unsupported transfer-encoding');
-    head.chunked = true;
-  }
+  requestFraming(head);
   if (hasConnectionField(head)) head.connection = connectionTokens(joined(head, 'connection'));
   head.close = closesAfter(head.minor, head.connection);
   const expect = head.names.includes('expect') ? fieldValue(head, 'expect') : undefined;
@@ -405,13 +442,7 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
     connection: [],
   };
   parseFields(head, buf, lineEnd + 2);
-  const te = head.names.includes('transfer-encoding') ? joined(head, 'transfer-encoding') : undefined;
-  if (te !== undefined) {
-    if (endsInChunked(te)) head.chunked = true;
-    else head.otherEncoding = true;
-  } else {
-    head.contentLength = contentLengthOf(head);
-  }
+  responseFraming(head);
   if (hasConnectionField(head)) head.connection = connectionTokens(joined(head, 'connection'));
   head.close = closesAfter(head.minor, head.connection);
   return head;
