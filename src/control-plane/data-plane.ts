@@ -132,7 +132,10 @@ export async function ensureDataPlane(opts: DataPlaneOptions): Promise<DataPlane
     if (!isAlive(pid) || Date.now() > until) {
       await stopProcess(pid, 1_000);
       store.setMeta(ROUTER_META_KEY, null);
-      throw new GreenlightError('GL_DATA_PLANE_START', `the router did not start: ${tail(logFile)}`);
+      throw new GreenlightError(
+        'GL_DATA_PLANE_START',
+        `the router did not start (traffic port ${opts.trafficPort}, admin port ${opts.adminPort}): ${tail(logFile)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

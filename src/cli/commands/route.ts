@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors.js';
 import { intFlag, parseArgs } from '../args.js';
+import { listenError } from '../error-line.js';
 
 export const summary = 'run the traffic router (data plane + admin API)';
 export const usage = `greenlight route --blue URL[,URL…] --green URL[,URL…] --port N --admin-port M [options]
@@ -67,10 +68,12 @@ export async function run(argv: string[]): Promise<number> {
   const { createRouter } = await import('../../router/router.js');
   const { startAdminServer } = await import('../../router/admin-server.js');
   const host = values.host ?? '127.0.0.1';
+  const port = intFlag('port', values.port, 0);
+  const ports = { [port]: 'port', [adminPort]: 'admin-port' };
   const router = await createRouter({
     blue: urls(values.blue, 'blue'),
     green: urls(values.green, 'green'),
-    port: intFlag('port', values.port, 0),
+    port,
     host,
     active,
     generation: intFlag('generation', values.generation, 0, 0, big),
@@ -83,11 +86,13 @@ export async function run(argv: string[]): Promise<number> {
       maxBodyBytes: intFlag('max-body', values['max-body'], 10 * 1024 * 1024, 0, big),
       upstreamTimeoutMs: intFlag('upstream-timeout', values['upstream-timeout'], 30_000, 1, big),
     },
+  }).catch((err: unknown) => {
+    throw listenError(err, ports);
   });
   const admin = await startAdminServer(router, { port: adminPort, host, token, nice: adminNice }).catch(
     async (err: unknown) => {
       await router.close(0); // e.g. the admin port is taken: stop the data plane too, then report
-      throw err;
+      throw listenError(err, ports);
     },
   );
   if (admin.priorityError) console.error(`admin thread priority left unchanged: ${admin.priorityError}`);
