@@ -174,7 +174,7 @@ export function superviseDataPlane(
       const lastWords = rec ? tail(rec.log) : 'no log';
       log(`warn the router (pid ${dead.pid}) died: ${lastWords}; starting a new one`);
       const next = await ensureDataPlane(opts);
-      if (stopped) return;
+      // even when stopped meanwhile: a close that stops the data plane must stop this one
       replaced(next);
       watch(next);
       // not a deployment's record: the router serves whichever deployments the control plane runs
