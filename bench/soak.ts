@@ -167,6 +167,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(
       `\nrequests: ${stats.sent} sent, ${stats.ok} ok, ${stats.failed} failed${stats.failed ? ` (${JSON.stringify(stats.byFailure)})` : ''}; by color ${JSON.stringify(stats.byColor)}; switches ${switches} (${switchErrors} refused or failed)`,
     );
+    if (stats.failed) console.log(`last failures: ${stats.failures.join(' | ')}`);
     for (const p of procs) console.log(report(p.name, samples.get(p.name)!));
     return stats.failed === 0 ? 0 : 1;
   } finally {

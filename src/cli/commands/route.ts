@@ -21,7 +21,9 @@ sets weights, shadow traffic and backends.
   --health-path PATH      health check path (default /ready)
   --sticky-ttl MS         sticky sessions by x-greenlight-session / greenlight-session cookie (default off)
   --max-body BYTES        request body limit, 413 beyond (default 10485760)
-  --upstream-timeout MS   504 after this long without an upstream byte (default 30000)`;
+  --upstream-timeout MS   504 after this long without an upstream byte (default 30000)
+  --upstream-idle MS      close a pooled upstream connection idle this long instead of reusing it;
+                          keep it below the backends' keep-alive timeout (default 4000)`;
 
 function urls(value: string | undefined, name: string): string[] {
   if (value === undefined) throw new UsageError(`--${name} is required`);
@@ -49,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       'sticky-ttl': { type: 'string' },
       'max-body': { type: 'string' },
       'upstream-timeout': { type: 'string' },
+      'upstream-idle': { type: 'string' },
     },
     false,
   );
@@ -82,6 +85,7 @@ export async function run(argv: string[]): Promise<number> {
       path: values['health-path'] ?? '/ready',
     },
     stickyTtlMs: intFlag('sticky-ttl', values['sticky-ttl'], 0, 0, big),
+    upstreamIdleMs: intFlag('upstream-idle', values['upstream-idle'], 4000, 1, big),
     limits: {
       maxBodyBytes: intFlag('max-body', values['max-body'], 10 * 1024 * 1024, 0, big),
       upstreamTimeoutMs: intFlag('upstream-timeout', values['upstream-timeout'], 30_000, 1, big),
