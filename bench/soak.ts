@@ -66,14 +66,20 @@ export function slope(points: { x: number; y: number }[]): number {
   return sxx === 0 ? 0 : sxy / sxx;
 }
 
+/** Slope per minute of `y` over the samples from `fromMin` on, signed, 3 decimals. */
+function slopeFrom(samples: Sample[], fromMin: number, y: (s: Sample) => number): string {
+  const v = slope(samples.filter((s) => s.atMin >= fromMin).map((s) => ({ x: s.atMin, y: y(s) })));
+  return `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
+}
+
 function report(name: string, samples: Sample[]): string {
-  const after = samples.filter((s) => s.atMin >= samples[samples.length - 1].atMin / 5);
+  const end = samples[samples.length - 1].atMin;
   const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
-  const rssSlope = slope(after.map((s) => ({ x: s.atMin, y: s.rss / 1024 / 1024 })));
-  const fdSlope = slope(after.map((s) => ({ x: s.atMin, y: s.fds })));
+  const rss = (s: Sample) => s.rss / 1024 / 1024;
   const [first, last] = [samples[0], samples[samples.length - 1]];
   const maxRss = Math.max(...samples.map((s) => s.rss));
-  return `${name.padEnd(8)} RSS ${mb(first.rss)} → ${mb(last.rss)} MB (max ${mb(maxRss)}), slope ${rssSlope >= 0 ? '+' : ''}${rssSlope.toFixed(3)} MB/min | fds ${first.fds} → ${last.fds}, slope ${fdSlope >= 0 ? '+' : ''}${fdSlope.toFixed(3)}/min`;
+  // a leak keeps its slope in the second half; a heap that is still finding its size flattens
+  return `${name.padEnd(8)} RSS ${mb(first.rss)} → ${mb(last.rss)} MB (max ${mb(maxRss)}), slope ${slopeFrom(samples, end / 5, rss)} MB/min (second half ${slopeFrom(samples, end / 2, rss)}) | fds ${first.fds} → ${last.fds}, slope ${slopeFrom(samples, end / 5, (s) => s.fds)}/min (second half ${slopeFrom(samples, end / 2, (s) => s.fds)})`;
 }
 
 export async function main(argv: string[]): Promise<number> {
