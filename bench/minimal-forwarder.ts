@@ -15,6 +15,7 @@
  */
 import net from 'node:net';
 import { parseArgs } from 'node:util';
+import { adoptClientSocket } from '../src/router/client-socket.js';
 
 const BLANK = Buffer.from('\r\n\r\n', 'latin1');
 
@@ -30,9 +31,6 @@ export function startMinimalForwarder(port: number, upstreamPort: number): Promi
   const clientBuf = Buffer.allocUnsafe(64 * 1024);
   const upstreamBuf = Buffer.allocUnsafe(64 * 1024);
   const server = net.createServer({ pauseOnConnect: true }, (accepted) => {
-    // the accepted handle is re-wrapped with `onread`, as the router's client-socket.ts does
-    const handle = (accepted as unknown as { _handle: unknown })._handle;
-    (accepted as unknown as { _handle: unknown })._handle = null;
     let client: net.Socket | undefined;
     const upstream = net.connect({
       host: '127.0.0.1',
@@ -46,25 +44,18 @@ export function startMinimalForwarder(port: number, upstreamPort: number): Promi
         },
       },
     });
-    client = new net.Socket({
-      handle,
-      readable: true,
-      writable: true,
-      onread: {
-        buffer: clientBuf,
-        callback: (n: number) => {
-          upstream.write(withField(clientBuf, n, 'x-forwarded-for: 127.0.0.1\r\n'), 'latin1');
-          return true;
-        },
-      },
-    } as net.SocketConstructorOpts);
+    // the accepted handle is re-wrapped with `onread`, as the router's connections are
+    client = adoptClientSocket(
+      accepted,
+      clientBuf,
+      (chunk) => upstream.write(withField(chunk, chunk.length, 'x-forwarded-for: 127.0.0.1\r\n'), 'latin1'),
+      true,
+    );
+    client.on('end', () => client?.destroy()); // adopted sockets allow half-open; this one does not
     client.setNoDelay(true);
     client.resume();
     client.on('error', () => upstream.destroy());
-    client.on('close', () => {
-      upstream.destroy();
-      accepted.destroy();
-    });
+    client.on('close', () => upstream.destroy());
     upstream.on('error', () => client?.destroy());
     upstream.on('close', () => client?.destroy());
   });

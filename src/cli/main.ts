@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GreenlightError, UsageError } from '../errors.js';
+import { errorLine } from './error-line.js';
 
 /**
  * A CLI command lives in `commands/<name>.ts` and is loaded only when invoked (STYLE.md §9),
@@ -49,7 +50,11 @@ function resolve(argv: string[]): { name: string; rest: string[] } | undefined {
   return undefined;
 }
 
-/** Entry point; returns the exit code (0 ok, 1 a negative outcome, 2 usage or error). */
+/**
+ * Entry point; returns the exit code (0 ok, 1 a negative outcome, 2 usage or error). Whatever a
+ * command throws ends as one line with a code and exit 2, never a stack trace with exit 1 (which
+ * means a negative outcome, e.g. "tampered" for `audit verify`); GREENLIGHT_DEBUG=1 adds the stack.
+ */
 export async function run(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     await printHelp();
@@ -60,22 +65,35 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`greenlight: unknown command "${argv.slice(0, 2).join(' ')}"; run \`greenlight help\``);
     return 2;
   }
-  const cmd = await load(found.name);
-  if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    console.log(cmd.usage);
-    return 0;
-  }
+  const name = `greenlight ${found.name.replace('-', ' ')}`;
+  // an error thrown outside the command's promise (a listener, a timer) ends the same way
+  const fatal = (err: unknown) => {
+    report(name, err);
+    process.exit(2);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   try {
+    const cmd = await load(found.name);
+    if (found.rest.includes('--help') || found.rest.includes('-h')) {
+      console.log(cmd.usage);
+      return 0;
+    }
     return await cmd.run(found.rest);
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`greenlight ${found.name.replace('-', ' ')}: ${err.message}`);
-      return 2;
-    }
-    if (err instanceof GreenlightError) {
-      console.error(`greenlight ${found.name.replace('-', ' ')}: ${err.message} [${err.code}]`);
-      return 2;
-    }
-    throw err;
+    report(name, err);
+    return 2;
   }
+}
+
+function report(name: string, err: unknown): void {
+  if (err instanceof UsageError) {
+    console.error(`${name}: ${err.message}`);
+    return;
+  }
+  // a document error lists each of its problems on a line of its own, on purpose
+  const { message, code } =
+    err instanceof GreenlightError ? { message: err.message, code: err.code } : errorLine(err);
+  console.error(`${name}: ${message} [${code}]`);
+  if (process.env.GREENLIGHT_DEBUG) console.error(err);
 }

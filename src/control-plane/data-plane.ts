@@ -52,6 +52,8 @@ export interface DataPlane {
   pid: number;
   /** True when a router from an earlier control plane was found alive and reused. */
   adopted: boolean;
+  /** Settles when the router exits, for a router this process started (an adopted one is polled). */
+  exited?: Promise<void>;
   /** Stop the router (SIGTERM, deadline, SIGKILL) and forget it. */
   stop(timeoutMs: number): Promise<void>;
 }
@@ -107,6 +109,7 @@ export async function ensureDataPlane(opts: DataPlaneOptions): Promise<DataPlane
     `--- ${new Date().toISOString()} starting router on ${opts.trafficPort} (admin ${opts.adminPort})\n`,
   );
   let pid: number | undefined;
+  let exited: Promise<void> | undefined;
   try {
     // The token goes through the environment, not argv: argv is world-readable in /proc.
     const child = spawn(command, argv, {
@@ -115,6 +118,7 @@ export async function ensureDataPlane(opts: DataPlaneOptions): Promise<DataPlane
       env: { ...process.env, GREENLIGHT_ADMIN_TOKEN: adminToken },
     });
     child.on('error', () => {});
+    exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.unref();
     pid = child.pid;
   } finally {
@@ -136,43 +140,76 @@ export async function ensureDataPlane(opts: DataPlaneOptions): Promise<DataPlane
     if (!isAlive(pid) || Date.now() > until) {
       await stopProcess(pid, 1_000);
       store.setMeta(ROUTER_META_KEY, null);
-      throw new GreenlightError('GL_DATA_PLANE_START', `the router did not start: ${tail(logFile)}`);
+      throw new GreenlightError(
+        'GL_DATA_PLANE_START',
+        `the router did not start (traffic port ${opts.trafficPort}, admin port ${opts.adminPort}): ${tail(logFile)}`,
+      );
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // short: while a replacement starts, users' connections are refused
+    await new Promise((r) => setTimeout(r, 25));
   }
   log(`started the router (pid ${pid}): users' traffic on http://127.0.0.1:${opts.trafficPort}`);
-  return handle(store, rec, false);
+  return { ...handle(store, rec, false), exited };
 }
 
 /**
  * Watch the router process and start a replacement (same ports, same admin token, the backends and
- * active color the platform and the store know) when it dies. Returns a stop function.
+ * active color the platform and the store know) when it dies, with an audit record (kind
+ * `data-plane`). A router this process started is replaced as soon as it exits; an adopted one is
+ * polled every `intervalMs`. While none runs, connections to the traffic port are refused: users'
+ * requests fail fast, none hangs (bench/faults.ts counts them). Returns a stop function.
  */
 export function superviseDataPlane(
   opts: DataPlaneOptions,
   current: () => DataPlane,
   replaced: (next: DataPlane) => void,
-  intervalMs = 1_000,
+  intervalMs = 250,
 ): () => void {
   const log = opts.log ?? (() => {});
   let busy = false;
-  const timer = setInterval(async () => {
-    if (busy || isAlive(current().pid)) return;
+  let stopped = false;
+  const check = async () => {
+    if (busy || stopped || isAlive(current().pid)) return;
     busy = true;
+    const dead = current();
+    const since = Date.now();
     try {
       const rec = opts.store.getMeta<RouterRecord | null>(ROUTER_META_KEY);
-      log(
-        `warn the router (pid ${current().pid}) died: ${rec ? tail(rec.log) : 'no log'}; starting a new one`,
-      );
-      replaced(await ensureDataPlane(opts));
+      const lastWords = rec ? tail(rec.log) : 'no log';
+      log(`warn the router (pid ${dead.pid}) died: ${lastWords}; starting a new one`);
+      const next = await ensureDataPlane(opts);
+      // even when stopped meanwhile: a close that stops the data plane must stop this one
+      replaced(next);
+      watch(next);
+      // not a deployment's record: the router serves whichever deployments the control plane runs
+      opts.store.appendAudit({
+        deployment: null,
+        rolloutId: null,
+        kind: 'data-plane',
+        actor: 'control-plane',
+        data: {
+          event: 'router-replaced',
+          deadPid: dead.pid,
+          pid: next.pid,
+          trafficPort: opts.trafficPort,
+          restartMs: Date.now() - since,
+          lastWords,
+        },
+      });
     } catch (err) {
       log(`error could not restart the router: ${(err as Error).message}`);
     } finally {
       busy = false;
     }
-  }, intervalMs);
+  };
+  const watch = (dp: DataPlane) => void dp.exited?.then(() => (current() === dp ? check() : undefined));
+  watch(current());
+  const timer = setInterval(check, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
 
 /** `greenlight route` flags for a new router: its ports and what it starts with. */

@@ -209,7 +209,7 @@ async function playRollouts(run: DemoRun): Promise<boolean> {
 }
 
 function emptyStats(): TrafficStats {
-  return { sent: 0, ok: 0, failed: 0, byVersion: {}, byColor: {}, failures: [] };
+  return { sent: 0, ok: 0, failed: 0, byVersion: {}, byColor: {}, failures: [], byFailure: {} };
 }
 
 /**

@@ -6,10 +6,11 @@ import { createClient } from '../cli/client.js';
 import { freePort } from '../platform/local/free-port.js';
 import { isAlive } from '../platform/local/proc.js';
 import { ensureModels } from '../testing/models.js';
+import { until } from '../testing/until.js';
 import { stopDataPlane } from './down.js';
 import { type LocalControlPlane, startLocalControlPlane } from './local.js';
 import { waitFor, waitForRolloutEnd, writeTestSpec } from './testing/scenario.js';
-import { readSampleTexts, startTraffic } from './traffic.js';
+import { type RequestOutcome, readSampleTexts, startTraffic, type TrafficStats } from './traffic.js';
 
 let dir: string;
 let models: string;
@@ -67,13 +68,43 @@ describe('local control plane', () => {
     }
   });
 
-  it('a router that dies is replaced with the same ports, backends and active color', async () => {
+  it('a router SIGKILLed under load is replaced, with an audit record; requests meanwhile fail with a connection error, none hangs', async () => {
     const before = cp!.dataPlane.pid;
     const active = cp!.store.getDeployment('spam')!.activeColor;
-    process.kill(before, 'SIGKILL');
-    for (let i = 0; i < 150 && cp!.dataPlane.pid === before; i++)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(cp!.dataPlane.pid).not.toBe(before);
+    const outcomes: RequestOutcome[] = [];
+    const okAfter = (t: number) => outcomes.some((o) => o.outcome === 'ok' && o.sentAt > t);
+    // a request that hangs ends at this timeout, with a code of its own (UND_ERR_HEADERS_TIMEOUT)
+    const traffic = startTraffic({
+      url: cp!.trafficUrl,
+      texts: readSampleTexts(join(models, 'samples.jsonl')),
+      ratePerSecond: 50,
+      maxInFlight: 64,
+      timeoutMs: 5_000,
+      onResult: (r) => outcomes.push(r),
+    });
+    let stats: TrafficStats;
+    try {
+      await until(() => okAfter(0));
+      process.kill(before, 'SIGKILL');
+      await until(() => cp!.dataPlane.pid !== before);
+      const replacedAt = performance.now();
+      await until(() => okAfter(replacedAt));
+    } finally {
+      stats = await traffic.stop();
+    }
+    expect(outcomes).toHaveLength(stats.sent); // every request ended
+    const failed = outcomes.filter((o) => o.outcome !== 'ok').map((o) => o.outcome);
+    expect(
+      failed.filter((code) => !CONNECTION_ERRORS.includes(code)),
+      JSON.stringify(stats.byFailure),
+    ).toEqual([]);
+    const record = cp!.store
+      .listAudit({ limit: 10_000 })
+      .find((r) => r.kind === 'data-plane' && r.data.deadPid === before);
+    expect(record?.data).toMatchObject({ event: 'router-replaced', pid: cp!.dataPlane.pid });
+    expect(isAlive(before)).toBe(false);
+
+    // same ports, backends and active color
     const res = await fetch(`${cp!.trafficUrl}/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -82,5 +113,8 @@ describe('local control plane', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-greenlight-color')).toBe(active);
     expect(res.headers.get('x-model-version')).toBe('v2');
-  });
+  }, 60_000);
 });
+
+/** What a user sees of a router that is not there: refused, or cut off mid-request. */
+const CONNECTION_ERRORS = ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'];

@@ -65,9 +65,19 @@ async function startThread(router: Router, opts: AdminServerOptions): Promise<Ad
   });
   const { port, priorityError } = await new Promise<{ port: number; priorityError?: string }>(
     (resolve, reject) => {
-      const onMessage = (m: { type: string; port?: number; message?: string; priorityError?: string }) => {
+      const onMessage = (m: {
+        type: string;
+        port?: number;
+        message?: string;
+        priorityError?: string;
+        failure?: object;
+      }) => {
         if (m.type === 'listening') resolve({ port: m.port!, priorityError: m.priorityError });
-        if (m.type === 'error') reject(new Error(`admin API: ${m.message}`));
+        if (m.type === 'error') {
+          // a thread that could not listen has nothing left to do, and would keep the process alive
+          void worker.terminate();
+          reject(Object.assign(new Error(`admin API: ${m.message}`), m.failure));
+        }
         if (m.type === 'listening' || m.type === 'error') worker.off('message', onMessage);
       };
       worker.on('message', onMessage);

@@ -54,7 +54,14 @@ function main(data: AdminThreadData): void {
       for (const c of connections) c.destroy();
     }
   });
-  server.on('error', (err) => port.postMessage({ type: 'error', message: err.message }));
+  // the fields of a failed listen go along, so the CLI can name the port (cli/error-line.ts)
+  server.on('error', (err: NodeJS.ErrnoException & { address?: string; port?: number }) =>
+    port.postMessage({
+      type: 'error',
+      message: err.message,
+      failure: { code: err.code, syscall: err.syscall, address: err.address, port: err.port },
+    }),
+  );
   server.listen(data.port, data.host, () => {
     port.postMessage({
       type: 'listening',

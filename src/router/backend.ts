@@ -12,6 +12,15 @@ export interface BackendOptions {
   retryAfterMs: number;
   /** Called when the backend becomes proven healthy or stops being so (rare: not per request). */
   onHealthChange?: () => void;
+  /**
+   * A pooled connection idle longer than this is closed instead of reused: the upstream may close
+   * it at its own keep-alive timeout at the moment a request is written to it, and a POST that
+   * meets that race cannot be retried (RFC 9110 §9.2.2): the user gets a 502. Below the 5 s of
+   * node:http, uvicorn and `greenlight serve`. Default 4000.
+   */
+  maxIdleMs?: number;
+  /** Monotonic clock, ms (injected for tests). */
+  now?: () => number;
 }
 
 /** One upstream server of a color, with its pool of idle keep-alive connections. */
@@ -28,6 +37,7 @@ export class Backend {
   private readonly idle: UpstreamConn[] = [];
   /** Where this backend's connections read into (each read is copied out at once). */
   private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
+  private readonly now: () => number;
 
   constructor(
     readonly url: string,
@@ -38,6 +48,7 @@ export class Backend {
     this.host = u.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(u.port || 80);
     this.hostPort = `${this.host}:${this.port}`;
+    this.now = opts.now ?? performance.now.bind(performance);
   }
 
   /** Usable for new traffic: not known to be down, or down long enough to deserve another try. */
@@ -49,12 +60,15 @@ export class Backend {
 
   /** An idle pooled connection, or a new one (connecting; writes queue until it is up). */
   acquire(): UpstreamConn {
+    const oldest = this.idle.length > 0 ? this.now() - (this.opts.maxIdleMs ?? 4_000) : 0;
     while (this.idle.length > 0) {
       const conn = this.idle.pop()!;
-      if (conn.alive) {
+      if (conn.alive && conn.idleSince >= oldest) {
         conn.uses++;
         return conn;
       }
+      // the stack is newest last: what lies below this one has been idle longer still
+      if (conn.alive) for (const c of [conn, ...this.idle.splice(0)]) c.destroy();
     }
     return new UpstreamConn(this.host, this.port, this.readBuffer, (c) => this.forget(c));
   }
@@ -63,7 +77,10 @@ export class Backend {
   release(conn: UpstreamConn): void {
     conn.handler = null;
     if (this.removed || !conn.alive || this.idle.length >= this.opts.maxIdle) conn.destroy();
-    else this.idle.push(conn);
+    else {
+      conn.idleSince = this.now();
+      this.idle.push(conn);
+    }
   }
 
   markUp(): void {

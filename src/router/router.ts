@@ -35,6 +35,8 @@ export interface RouterOptions {
   maxSessions?: number;
   /** Idle keep-alive connections kept per backend. */
   maxIdlePerBackend?: number;
+  /** A pooled upstream connection idle longer than this is closed, not reused (default 4000; see Backend). */
+  upstreamIdleMs?: number;
   /** A backend is taken out after this many consecutive 5xx responses. */
   maxFailures?: number;
   /** Injected for tests: wall clock and the random source for weights and sampling. */
@@ -90,6 +92,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     checkAll(backends, { ...health, path: healthPaths[c] }, now);
   const backendOptions = {
     maxIdle: opts.maxIdlePerBackend ?? 256,
+    maxIdleMs: opts.upstreamIdleMs,
     maxFailures: opts.maxFailures ?? 3,
     retryAfterMs: health.intervalMs > 0 ? 0 : 5000,
     // published at once: the admin thread must never fast-path a switch to a color just found down

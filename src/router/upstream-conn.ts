@@ -24,6 +24,8 @@ export class UpstreamConn {
   connected = false;
   /** Requests this connection has carried; > 0 means a failure may be a stale keep-alive race. */
   uses = 0;
+  /** When it last went back to the pool (Backend's clock). */
+  idleSince = 0;
   private closed = false;
   readonly drained = (): void => this.handler?.onUpstreamDrain();
   private error: Error | undefined;

@@ -64,10 +64,24 @@ export function openStore(file: string, opts: StoreOptions = {}): SqliteStore {
     if (file !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
+    // a reader must not turn some other SQLite file into a greenlight database by migrating it
+    if (opts.mustExist && db.pragma('user_version', { simple: true }) === 0) {
+      throw new GreenlightError(
+        'GL_STORE_OPEN',
+        `${file} is not a greenlight database (no greenlight schema)`,
+      );
+    }
     migrate(db);
   } catch (err) {
     db.close();
-    throw err;
+    if (err instanceof GreenlightError) throw err;
+    // SQLITE_NOTADB, SQLITE_CORRUPT, ...: the file is there but is no database we can read
+    const code = (err as { code?: string }).code ?? 'unknown';
+    throw new GreenlightError(
+      'GL_STORE_OPEN',
+      `${file} is not a readable greenlight database: ${(err as Error).message} (${code})`,
+      { cause: err },
+    );
   }
   return createSqliteStore(db, file, now);
 }

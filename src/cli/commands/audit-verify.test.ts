@@ -104,6 +104,57 @@ describe('greenlight audit verify', () => {
   });
 });
 
+describe('greenlight audit verify on a file that is no readable greenlight database', () => {
+  /** Exit 2 (an error, never 1 "tampered"), one line on stderr with the code, no stack. */
+  async function expectOneLineError(dir: string, code: string) {
+    const r = await runCli(['audit', 'verify', '--data-dir', dir]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`^greenlight audit verify: .*\\[${code}\\]\n$`));
+  }
+  function withDb(name: string, bytes: Buffer | string): string {
+    const dir = join(root, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'greenlight.db'), bytes);
+    return dir;
+  }
+
+  it('text, random bytes, an empty file: not a database', async () => {
+    await expectOneLineError(
+      withDb('text', 'these are not the droids you are looking for\n'),
+      'GL_STORE_OPEN',
+    );
+    const noise = Buffer.alloc(8192);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919 + 13) % 251;
+    await expectOneLineError(withDb('noise', noise), 'GL_STORE_OPEN');
+    await expectOneLineError(withDb('empty', ''), 'GL_STORE_OPEN');
+  });
+
+  it('a SQLite database of something else: refused, and left as it was', async () => {
+    const dir = join(root, 'foreign');
+    mkdirSync(dir, { recursive: true });
+    const db = new Database(join(dir, 'greenlight.db'));
+    db.exec('CREATE TABLE notes (body TEXT)');
+    db.close();
+    await expectOneLineError(dir, 'GL_STORE_OPEN');
+    const after = new Database(join(dir, 'greenlight.db'), { readonly: true });
+    const tables = after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+    after.close();
+    expect(tables).toEqual([{ name: 'notes' }]);
+  });
+
+  it('a greenlight database with a damaged page of audit records', async () => {
+    const dir = dataDir('damaged', 300);
+    const file = join(dir, 'greenlight.db');
+    const bytes = readFileSync(file);
+    expect(bytes.length).toBeGreaterThan(21 * 4096); // the audit table spans the pages below
+    bytes.fill(0xab, 20 * 4096, 21 * 4096);
+    writeFileSync(file, bytes);
+    await expectOneLineError(dir, 'GL_STORE_CORRUPT');
+  });
+});
+
 describe('greenlight audit export', () => {
   it('writes JSON lines that verify away from the database, and catches an edited export', async () => {
     const dir = dataDir('export');

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../../errors.js';
+import { GreenlightError, UsageError } from '../../errors.js';
 import { intFlag, parseArgs } from '../args.js';
 
 export const summary = 'check the audit log for edited, deleted or reordered records';
@@ -45,6 +45,15 @@ export async function run(argv: string[]): Promise<number> {
       report = store.verifyAudit({ anchor });
       // A deleted head is reported by verify (exit 1), not an error here.
       if (report.ok) report.head = store.auditHead();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err;
+      // damaged pages name no record: an error (exit 2), for a backup or an export to settle
+      throw new GreenlightError(
+        'GL_STORE_CORRUPT',
+        `cannot read the audit log in ${store.file}: ${(err as Error).message} (${code})`,
+        { cause: err },
+      );
     } finally {
       store.close();
     }
@@ -73,7 +82,6 @@ function parseAnchor(text: string): { seq: number; hash: string } {
 }
 
 async function readExport(file: string) {
-  const { GreenlightError } = await import('../../errors.js');
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors.js';
 import { intFlag, parseArgs } from '../args.js';
+import { listenError } from '../error-line.js';
 
 export const summary = 'run the traffic router (data plane + admin API)';
 export const usage = `greenlight route --blue URL[,URL…] --green URL[,URL…] --port N --admin-port M [options]
@@ -22,7 +23,9 @@ sets weights, shadow traffic and backends.
   --green-health-path P   green's health check path (default --health-path)
   --sticky-ttl MS         sticky sessions by x-greenlight-session / greenlight-session cookie (default off)
   --max-body BYTES        request body limit, 413 beyond (default 10485760)
-  --upstream-timeout MS   504 after this long without an upstream byte (default 30000)`;
+  --upstream-timeout MS   504 after this long without an upstream byte (default 30000)
+  --upstream-idle MS      close a pooled upstream connection idle this long instead of reusing it;
+                          keep it below the backends' keep-alive timeout (default 4000)`;
 
 function urls(value: string | undefined, name: string): string[] {
   if (value === undefined) throw new UsageError(`--${name} is required`);
@@ -52,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       'sticky-ttl': { type: 'string' },
       'max-body': { type: 'string' },
       'upstream-timeout': { type: 'string' },
+      'upstream-idle': { type: 'string' },
     },
     false,
   );
@@ -71,10 +75,12 @@ export async function run(argv: string[]): Promise<number> {
   const { createRouter } = await import('../../router/router.js');
   const { startAdminServer } = await import('../../router/admin-server.js');
   const host = values.host ?? '127.0.0.1';
+  const port = intFlag('port', values.port, 0);
+  const ports = { [port]: 'port', [adminPort]: 'admin-port' };
   const router = await createRouter({
     blue: urls(values.blue, 'blue'),
     green: urls(values.green, 'green'),
-    port: intFlag('port', values.port, 0),
+    port,
     host,
     active,
     generation: intFlag('generation', values.generation, 0, 0, big),
@@ -84,15 +90,18 @@ export async function run(argv: string[]): Promise<number> {
     },
     healthPaths: { blue: values['blue-health-path'], green: values['green-health-path'] },
     stickyTtlMs: intFlag('sticky-ttl', values['sticky-ttl'], 0, 0, big),
+    upstreamIdleMs: intFlag('upstream-idle', values['upstream-idle'], 4000, 1, big),
     limits: {
       maxBodyBytes: intFlag('max-body', values['max-body'], 10 * 1024 * 1024, 0, big),
       upstreamTimeoutMs: intFlag('upstream-timeout', values['upstream-timeout'], 30_000, 1, big),
     },
+  }).catch((err: unknown) => {
+    throw listenError(err, ports);
   });
   const admin = await startAdminServer(router, { port: adminPort, host, token, nice: adminNice }).catch(
     async (err: unknown) => {
       await router.close(0); // e.g. the admin port is taken: stop the data plane too, then report
-      throw err;
+      throw listenError(err, ports);
     },
   );
   if (admin.priorityError) console.error(`admin thread priority left unchanged: ${admin.priorityError}`);

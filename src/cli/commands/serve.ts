@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import { intFlag, parseArgs } from '../args.js';
+import { listenError } from '../error-line.js';
 
 export const summary = 'serve an ONNX model over HTTP (predict, OIP v2, metrics)';
 export const usage = `greenlight serve --model FILE.onnx --version V [options]
@@ -50,12 +51,13 @@ export async function run(argv: string[]): Promise<number> {
   const name = values.name ?? 'model';
   // Lazy: `greenlight help` must not load ONNX Runtime (STYLE.md §9).
   const { startModelServer } = await import('../../serving/server.js');
+  const port = intFlag('port', values.port, 8000);
   const server = await startModelServer({
     modelPath: values.model,
     version: values.version,
     name,
     host: values.host ?? '127.0.0.1',
-    port: intFlag('port', values.port, 8000),
+    port,
     warmup: intFlag('warmup', values.warmup, 3, 0, 10_000),
     warmupRequest: readWarmupRequest(values['warmup-request']),
     maxBatchSize: intFlag('max-batch-size', values['max-batch-size'], 64, 1, 4096),
@@ -65,6 +67,8 @@ export async function run(argv: string[]): Promise<number> {
     intraOpThreads: intFlag('threads', values.threads, 1, 1, 256),
     inferenceThread: onOff('inference-thread', values['inference-thread'], true),
     serverVersion: packageVersion(),
+  }).catch((err: unknown) => {
+    throw listenError(err, { [port]: 'port' });
   });
   console.log(`listening on ${server.url} (model ${name} version ${values.version})`);
   // Listeners stay installed: a second signal during the drain must not kill in-flight requests.

@@ -1,4 +1,5 @@
 import { intFlag, parseArgs } from '../args.js';
+import { listenError } from '../error-line.js';
 
 export const summary = 'run the control plane (controller + API) and the data plane (router, model servers)';
 export const usage = `greenlight up [--data-dir D] [--port 7070] [--traffic-port 8080] [--router-admin-port 7071]
@@ -42,13 +43,19 @@ export async function run(argv: string[]): Promise<number> {
   const { resolveDataDir } = await import('../../store/data-dir.js');
   const { startLocalControlPlane } = await import('../../control-plane/local.js');
   const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-  const cp = await startLocalControlPlane({
-    dataDir: resolveDataDir(values['data-dir']),
+  const ports = {
     port: intFlag('port', values.port, 7070),
     trafficPort: intFlag('traffic-port', values['traffic-port'], 8080, 1),
     routerAdminPort: intFlag('router-admin-port', values['router-admin-port'], 7071, 1),
+  };
+  const cp = await startLocalControlPlane({
+    dataDir: resolveDataDir(values['data-dir']),
+    ...ports,
     adminToken: values['admin-token'],
     log,
+  }).catch((err: unknown) => {
+    // the router's ports are the router's to name (its one line ends up in the error's message)
+    throw listenError(err, { [ports.port]: 'port' });
   });
   if (cp.tokens.generatedFile)
     log(`admin token written to ${cp.tokens.generatedFile} (the CLI reads it from there)`);
