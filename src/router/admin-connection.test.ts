@@ -159,10 +159,12 @@ describe('admin HTTP/1.1 connection', () => {
       got += d.toString('latin1');
     });
     const closed = new Promise((r) => sock.on('close', r));
-    sock.write('GET /trickle HTTP/1.1\r\n');
-    await new Promise((r) => setTimeout(r, 60));
-    sock.write('host: a\r\n\r\n');
+    // A header line every 10 ms and never the blank line: however the reads fall, the request is
+    // still incomplete when its deadline passes (a fixed pause before the rest raced under load).
+    sock.write('GET /trickle HTTP/1.1\r\nhost: a\r\n');
+    const drip = setInterval(() => sock.writable && sock.write('x-drip: 1\r\n'), 10);
     await closed;
+    clearInterval(drip);
     expect(got.startsWith('HTTP/1.1 408 ')).toBe(true);
     expect(JSON.parse(got.slice(got.indexOf('\r\n\r\n') + 4)).code).toBe('GL_ROUTER_TIMEOUT');
     await new Promise<void>((r) => slow.close(() => r()));
