@@ -52,65 +52,56 @@ export function fixedSampleSize(p: Omit<SampleSizeParams, 'cap'>, maxN = 100_000
  */
 export function operatingPoint(params: SampleSizeParams, q: number): OperatingPoint {
   const { p0, p1 } = sprtHypotheses(params.threshold, params.indifference);
-  const { upper, lower } = sprtBounds(params.alpha, params.beta);
+  const bounds = sprtBounds(params.alpha, params.beta);
   const up = Math.log(p1 / p0);
   const down = Math.log((1 - p1) / (1 - p0));
   const z = normalQuantile(1 - params.alpha);
-  const limit = Number.isFinite(params.cap) ? params.cap : 1_000_000;
+  const capped = Number.isFinite(params.cap);
+  const limit = capped ? params.cap : 1_000_000;
+  // Where the mass of n pairs with f disagreements goes: a bound, the Wilson verdict at the cap, or on.
+  const fate = (n: number, f: number): 'passed' | 'failed' | 'inconclusive' | undefined => {
+    const llr = (n - f) * up + f * down;
+    if (llr >= bounds.upper) return 'passed';
+    if (llr <= bounds.lower) return 'failed';
+    if (n < limit || !capped) return undefined;
+    const w = wilsonInterval(n - f, n, z);
+    if (w.lower >= params.threshold) return 'passed';
+    return w.upper < params.threshold ? 'failed' : 'inconclusive';
+  };
+  const out = { passed: 0, failed: 0, inconclusive: 0 };
   let mass = new Float64Array([1]); // mass[f]: still undecided after n pairs with f disagreements
-  let lo = 0; // mass is zero below index lo
-  let passed = 0;
-  let failed = 0;
-  let inconclusive = 0;
   let meanPairs = 0;
   let stopped = 0;
   let p95Pairs = 0;
   for (let n = 1; n <= limit; n++) {
     const next = new Float64Array(n + 1);
-    for (let f = lo; f < n; f++) {
-      const m = mass[f];
-      if (m === 0) continue;
-      next[f] += m * q;
-      next[f + 1] += m * (1 - q);
+    for (let f = 0; f < n; f++) {
+      next[f] += mass[f] * q;
+      next[f + 1] += mass[f] * (1 - q);
     }
     let undecided = 0;
-    let newLo = n + 1;
     let stoppedNow = 0;
-    for (let f = lo; f <= n; f++) {
-      const m = next[f];
-      if (m === 0) continue;
-      const llr = (n - f) * up + f * down;
-      if (llr >= upper) {
-        passed += m;
-        stoppedNow += m;
-        next[f] = 0;
-      } else if (llr <= lower) {
-        failed += m;
-        stoppedNow += m;
-        next[f] = 0;
-      } else if (n === limit && Number.isFinite(params.cap)) {
-        const w = wilsonInterval(n - f, n, z);
-        if (w.lower >= params.threshold) passed += m;
-        else if (w.upper < params.threshold) failed += m;
-        else inconclusive += m;
-        stoppedNow += m;
-        next[f] = 0;
-      } else {
-        undecided += m;
-        newLo = Math.min(newLo, f);
+    for (let f = 0; f <= n; f++) {
+      if (next[f] === 0) continue;
+      const where = fate(n, f);
+      if (where === undefined) {
+        undecided += next[f];
+        continue;
       }
+      out[where] += next[f];
+      stoppedNow += next[f];
+      next[f] = 0;
     }
     meanPairs += stoppedNow * n;
     if (stopped < 0.95 && stopped + stoppedNow >= 0.95) p95Pairs = n;
     stopped += stoppedNow;
     mass = next;
-    lo = newLo;
     if (undecided < 1e-9) {
-      if (!Number.isFinite(params.cap)) inconclusive += undecided;
+      out.inconclusive += undecided;
       break;
     }
   }
-  return { trueAgreement: q, passed, failed, inconclusive, meanPairs, p95Pairs };
+  return { trueAgreement: q, ...out, meanPairs, p95Pairs };
 }
 
 /** What `spec check` and every validation say up front about the agreement gate's sample sizes. */
