@@ -95,6 +95,17 @@ const validation = obj('Checks a candidate must pass before any user request rea
       min: 0,
       default: V.latency.warmupRequests,
     }),
+    minRounds: int(
+      'Paired baseline/candidate rounds before the first decision (durationSeconds is spread over them).',
+      {
+        min: 5,
+        default: V.latency.minRounds,
+      },
+    ),
+    maxRounds: int('Rounds added 4 at a time while the interval straddles the limit; then inconclusive.', {
+      min: 5,
+      default: V.latency.maxRounds,
+    }),
   }),
   distribution: obj('Output distribution gate.', {
     decideBy: list(
@@ -162,9 +173,18 @@ const validation = obj('Checks a candidate must pass before any user request rea
       default: V.resources.maxRatioToBlue,
     }),
   }),
-  minSliceSamples: int('Slices with fewer pairs are reported, not judged.', {
+  minSliceSamples: int('The agreement gate may not pass while a slice has fewer pairs.', {
     min: 1,
     default: V.minSliceSamples,
+  }),
+  exemptSlices: list(
+    'Slices that may pass with fewer than minSliceSamples pairs (still failed when significantly bad).',
+    str('slice'),
+    { default: V.exemptSlices, unique: true },
+  ),
+  seed: int('Seed of the replay order (stratified by slice, independent of the file order).', {
+    min: 0,
+    default: V.seed,
   }),
   maxDisagreementExamples: int('Disagreeing examples kept as evidence.', {
     min: 0,

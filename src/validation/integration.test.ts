@@ -5,7 +5,7 @@ import type { ValidationSpec } from '../spec/types.js';
 import { runCli, spawnCli } from '../testing/cli.js';
 import { ensureModels } from '../testing/models.js';
 import { defaultValidationSpec } from './defaults.js';
-import { judgeSlices } from './gates/agreement.js';
+import { judgeSlices } from './gates/slices.js';
 import { createHttpClient } from './http.js';
 import { replayPairs } from './pairs/replay.js';
 import { readSamples, type Sample } from './pairs/samples-file.js';
@@ -210,7 +210,7 @@ describe('validation of the example models served by greenlight serve', () => {
     } finally {
       await client.close();
     }
-    const verdicts = judgeSlices(tally, 0.95, 20, 0.05);
+    const verdicts = judgeSlices(tally, { threshold: 0.95, minSamples: 20, alpha: 0.05 });
     expect(verdicts.map((v) => [v.slice, v.failed])).toEqual([
       ['html', true],
       ['plain', false],

@@ -6,9 +6,9 @@ import { ALL_GATES } from './defaults.js';
 import { agreementGate } from './gates/agreement.js';
 import { distributionGate } from './gates/distribution.js';
 import { healthGate } from './gates/health.js';
-import { latencyGate, type Role } from './gates/latency.js';
+import { latencyGate, type Role, roundPlan } from './gates/latency.js';
 import { modelCardGate } from './gates/model-card.js';
-import { resourcesGate } from './gates/resources.js';
+import { judgeResourceRounds, MIN_ROUNDS, resourceRoundsDecision, resourcesGate } from './gates/resources.js';
 import { errorResult } from './gates/result.js';
 import { schemaGate } from './gates/schema.js';
 import { createHttpClient, type HttpClient } from './http.js';
@@ -16,6 +16,7 @@ import { createPairBuffer, type PairBuffer } from './pairs/buffer.js';
 import { replayPairs } from './pairs/replay.js';
 import type { Sample } from './pairs/samples-file.js';
 import { shadowPairs } from './pairs/shadow.js';
+import { sliceCounts, stratifiedOrder } from './pairs/stratify.js';
 import { metricsResourceMonitor, probeResourceMonitor, type ResourceMonitor } from './resource-monitor.js';
 import type { ComparisonPair, GateResult } from './types.js';
 
@@ -80,6 +81,8 @@ function pairSource(
         baseline: list(input.baseline),
         candidate: list(input.candidate),
         samples: input.samples,
+        // Stratified by slice so every slice is sampled from the start, whatever the file's row order.
+        order: stratifiedOrder(input.samples, input.spec.seed ?? 1),
         concurrency: input.replayConcurrency,
         signal,
       }),
@@ -136,6 +139,8 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
     return fromSamples.length > 0 ? fromSamples : buffer.pairs.map((p) => p.text);
   };
   const cap = spec.shadowTrafficSampleSize;
+  const plan = roundPlan(spec.latency);
+  const replaying = !input.pairs && (spec.source === 'samples' || spec.source === 'both');
 
   const run: Record<GateName, () => Promise<GateResult>> = {
     health: () =>
@@ -152,6 +157,7 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
         pairs: buffer.iterate(),
         spec,
         clock,
+        declaredSlices: replaying ? sliceCounts(input.samples ?? []) : undefined,
         signal,
         onPair: (p) => input.onProgress?.({ type: 'pairs', ...p }),
       }),
@@ -174,15 +180,30 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
     },
     latency: async () => {
       if (texts().length === 0) await buffer.fill(1);
+      const body = texts();
+      // The measurement load must be the only validation traffic to these replicas: stop the
+      // replay (its in-flight samples settle) and the shadow poller before the first round.
+      await buffer.close().catch(() => undefined);
       return latencyGate({
         client: http,
         baseline: list(input.baseline),
         candidate: list(input.candidate),
-        texts: texts(),
+        texts: body,
         spec: spec.latency,
         clock,
         signal: input.signal,
         monitor: enabled.includes('resources') ? monitor : undefined,
+        // The resources gate judges the same rounds: while its interval straddles, measure more.
+        othersUndecided: enabled.includes('resources')
+          ? () => {
+              const ph = monitor.phases();
+              // Without readings (no /metrics) more rounds cannot help it.
+              if (Math.min(ph.baseline.length, ph.candidate.length) < MIN_ROUNDS) return false;
+              return (
+                resourceRoundsDecision(judgeResourceRounds(ph, spec.resources, plan.alpha)) === 'undecided'
+              );
+            }
+          : undefined,
       });
     },
     resources: async () => {
@@ -194,7 +215,13 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
           await monitor.stop(role, 0);
         }
       }
-      return resourcesGate({ readings: monitor.readings(), spec: spec.resources, source: monitor.source });
+      return resourcesGate({
+        readings: monitor.readings(),
+        phases: monitor.phases(),
+        alpha: plan.alpha,
+        spec: spec.resources,
+        source: monitor.source,
+      });
     },
   };
 
