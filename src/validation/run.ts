@@ -9,7 +9,7 @@ import { healthGate } from './gates/health.js';
 import { latencyGate, type Role, roundPlan } from './gates/latency.js';
 import { modelCardGate } from './gates/model-card.js';
 import { judgeResourceRounds, MIN_ROUNDS, resourceRoundsDecision, resourcesGate } from './gates/resources.js';
-import { errorResult } from './gates/result.js';
+import { errorResult, gateResult } from './gates/result.js';
 import { schemaGate } from './gates/schema.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { createPairBuffer, type PairBuffer } from './pairs/buffer.js';
@@ -175,6 +175,11 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
         spec: spec.distribution,
       }),
     modelCard: async () => {
+      // No card given: the gate has no input, so it has no verdict (a spec cannot ask for it so).
+      if (input.candidateCard === undefined)
+        return gateResult('modelCard', 'skipped', 'skipped: no model card given for the candidate', {
+          evidence: { skipped: true, reason: "no model card given (--card, or the spec slot's modelCard)" },
+        });
       const version = input.candidateVersion ?? observedVersion(await buffer.fill(1));
       return modelCardGate({ cardPath: input.candidateCard, deployedVersion: version });
     },

@@ -102,9 +102,12 @@ class Tally {
     return this.verdicts().find((v) => v.failed);
   }
 
-  /** Slices that still lack their minimum sample: while there are any, the gate may not pass. */
-  shortSlices(): SliceVerdict[] {
-    return this.verdicts().filter((v) => v.status === 'short');
+  /**
+   * Slices that keep the gate from passing: short of their minimum sample, or suspect (below the
+   * threshold by a one-look bound without anytime-valid proof); sampling goes on for them.
+   */
+  blockingSlices(): SliceVerdict[] {
+    return this.verdicts().filter((v) => v.status === 'short' || v.status === 'suspect');
   }
 }
 
@@ -124,6 +127,8 @@ function compare(pair: ComparisonPair, spec: AgreementSpec): Outcome {
 
 /** "slice "html" has 12 of its 20 pairs (8 more; at its 4.1% share about 490 pairs in all)". */
 function shortText(v: SliceVerdict, spec: AgreementSpec, declared?: ReadonlyMap<string, number>): string {
+  if (v.status === 'suspect')
+    return `slice "${v.slice}" looks below the threshold (${round((v.agreement ?? 0) * 100, 1)}% of ${v.n} pairs, upper bound ${v.upper} < ${spec.agreementThreshold}) without conclusive evidence`;
   const count = declared?.get(v.slice);
   const total = declared ? [...declared.values()].reduce((a, b) => a + b, 0) : 0;
   const share = count && total ? count / total : undefined;
@@ -205,7 +210,7 @@ function agreementResult(
         : `Wilson upper ${round(r.wilson.upper, 3)} < ${t}`;
     return gateResult('agreement', 'failed', `agreement ${rate}: ${how}`, parts);
   }
-  const short = tally.shortSlices();
+  const short = tally.blockingSlices();
   if (r.decision === 'passed' && short.length > 0) {
     const which = short.map((v) => shortText(v, spec, declared)).join('; ');
     return gateResult(
@@ -262,7 +267,7 @@ export async function agreementGate(input: AgreementGateInput): Promise<GateResu
     // Failure (overall, or of one slice) is final at once; an early pass still owes every
     // declared slice its minimum sample, so the SPRT may not stop before the slices are decidable.
     if (r.decision === 'failed' || tally.failedSlice()) return 'decision';
-    if (r.decision === 'passed' && r.decidedBy === 'sprt' && tally.shortSlices().length === 0)
+    if (r.decision === 'passed' && r.decidedBy === 'sprt' && tally.blockingSlices().length === 0)
       return 'decision';
     return tally.compared >= cap ? 'cap' : undefined;
   };

@@ -3,6 +3,7 @@ import type { LatencySpec } from '../../spec/types.js';
 import type { Clock } from '../clock.js';
 import type { HttpClient } from '../http.js';
 import { createLatencyHistogram, runLoadPhase } from '../load.js';
+import { runPairedLoad } from '../paired-load.js';
 import type { GateResult } from '../types.js';
 import { type IntervalVerdict, intervalText, judgeOnInterval, looks } from './interval-rule.js';
 import { errorResult, gateResult, round } from './result.js';
@@ -103,39 +104,38 @@ function createRounds(input: LatencyGateInput) {
     clock: input.clock,
     signal: input.signal,
   };
-  const phaseMs = (spec.durationSeconds * 1000) / (spec.minRounds ?? 8);
-  const phase = async (role: Role) => {
-    const h = createLatencyHistogram();
-    try {
-      await input.monitor?.start(role, phaseMs).catch(() => undefined);
-      const p = await runLoadPhase({ ...common, urls: urls[role], durationMs: phaseMs, histogram: h });
-      await input.monitor?.stop(role, p.requests).catch(() => undefined);
-      const t = totals[role];
-      t.requests += p.requests;
-      t.errors += p.errors;
-      t.ms += p.elapsedMs;
-      for (const e of p.errorSamples) t.errorSamples.add(e);
-      hist[role].add(h);
-      return h.totalCount > 0 ? { p50: ms(h, 50), p95: ms(h, 95), p99: ms(h, 99) } : null;
-    } finally {
-      h.destroy();
-    }
-  };
+  // Each color gets durationSeconds of load over the first minRounds rounds, as the seed's
+  // phases did; a round loads both colors at once, interleaved (paired-load.ts).
+  const roundMs = (spec.durationSeconds * 1000) / (spec.minRounds ?? 8);
+  const roles = ['baseline', 'candidate'] as const;
+  const percentiles = (h: Histogram) =>
+    h.totalCount > 0 ? { p50: ms(h, 50), p95: ms(h, 95), p99: ms(h, 99) } : null;
   return {
     rounds,
-    phaseMs,
+    phaseMs: roundMs,
     async warmUp() {
-      for (const role of ['baseline', 'candidate'] as const)
+      for (const role of roles)
         await runLoadPhase({ ...common, urls: urls[role], requests: spec.warmupRequests });
     },
-    /** Each round flips which color goes first (ABBA…): a drifting background load hits both alike. */
     async round() {
-      const first: Role = rounds.length % 2 === 0 ? 'baseline' : 'candidate';
-      const r: Partial<Round> = {};
-      r[first] = await phase(first);
-      const second: Role = first === 'baseline' ? 'candidate' : 'baseline';
-      r[second] = await phase(second);
-      rounds.push(r as Round);
+      const h = { baseline: createLatencyHistogram(), candidate: createLatencyHistogram() };
+      try {
+        for (const role of roles) await input.monitor?.start(role, roundMs).catch(() => undefined);
+        const p = await runPairedLoad({ ...common, urls, durationMs: roundMs, histograms: h });
+        for (const role of roles) {
+          await input.monitor?.stop(role, p.requests[role]).catch(() => undefined);
+          const t = totals[role];
+          t.requests += p.requests[role];
+          t.errors += p.errors[role];
+          t.ms += p.elapsedMs;
+          for (const e of p.errorSamples[role]) t.errorSamples.add(e);
+          hist[role].add(h[role]);
+        }
+        rounds.push({ baseline: percentiles(h.baseline), candidate: percentiles(h.candidate) });
+      } finally {
+        h.baseline.destroy();
+        h.candidate.destroy();
+      }
     },
     summaries: () => ({
       baseline: summarise(hist.baseline, totals.baseline),
@@ -201,14 +201,15 @@ export function roundPlan(spec: LatencySpec, alpha = 0.05) {
 }
 
 /**
- * Latency gate: warm each color up (unrecorded), then measure paired rounds — one phase of
- * closed-loop load at `spec.concurrency` per color, alternating which goes first — and judge the
+ * Latency gate: warm each color up (unrecorded), then measure paired rounds — closed-loop load
+ * with `spec.concurrency` requests in flight, alternating between the colors request by request
+ * (paired-load.ts) — and judge the
  * per-round P95 ratio candidate/baseline, and the candidate's own per-round percentiles against
  * any absolute SLA, on Hodges–Lehmann intervals (gates/interval-rule.ts): failed only when an
  * interval lies wholly above its limit, passed when every one lies at or below, otherwise rounds
  * are added 4 at a time up to `maxRounds`, then `inconclusive`. More than 1% failed requests under
- * load fails. A ratio per round (not of the pooled P95s) is what makes it robust: the two phases
- * of a round run seconds apart, so the background load they see is nearly the same.
+ * load fails. A ratio per round (not of the pooled P95s) is what makes it robust: both colors of
+ * a round were measured in the same instants, so whatever else the machine did hit both.
  */
 export async function latencyGate(input: LatencyGateInput): Promise<GateResult> {
   const { spec } = input;
@@ -301,7 +302,7 @@ function latencyResult(
     noiseFloorMs: run.floor,
     load: {
       concurrency: spec.concurrency,
-      phaseMs: round(run.phaseMs, 1),
+      roundMs: round(run.phaseMs, 1),
       warmupRequests: spec.warmupRequests,
       looks: run.looks,
     },

@@ -22,10 +22,12 @@ export interface SliceRules {
 /**
  * - `failed`: significantly below the threshold (BH-adjusted anytime p < α);
  * - `enough`: has its minimum sample and is not significantly below;
+ * - `suspect`: not significant after looking at every pair, but a single fixed-n look would call
+ *   it below the threshold (its one-sided upper bound < t): the gate may not pass on it;
  * - `short`: fewer pairs than the minimum, so the gate may not pass yet;
  * - `exempt`: short, but the spec lets it pass so.
  */
-export type SliceStatus = 'failed' | 'enough' | 'short' | 'exempt';
+export type SliceStatus = 'failed' | 'suspect' | 'enough' | 'short' | 'exempt';
 
 export interface SliceVerdict {
   slice: string;
@@ -63,6 +65,7 @@ export function judgeSlices(slices: ReadonlyMap<string, SliceTally>, rules: Slic
     const failed = bh.rejected[i];
     let status: SliceStatus = 'enough';
     if (failed) status = 'failed';
+    else if (s.n > 0 && w.upper < rules.threshold) status = 'suspect';
     else if (needs > 0) status = rules.exempt?.has(s.slice) ? 'exempt' : 'short';
     return {
       slice: s.slice,
