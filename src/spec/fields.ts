@@ -44,10 +44,11 @@ const forDuration = (doc: string, seconds: number) => duration(doc, { default: s
 
 const validation = obj('Checks a candidate must pass before any user request reaches it.', {
   enabled: bool('Run validation at all (off = switch on readiness alone).', { default: V.enabled }),
-  gates: list('Gates to run (default: all seven).', str('gate', { enum: GATES }), {
-    default: GATES,
-    unique: true,
-  }),
+  gates: list(
+    'Gates to run (default: all seven; without a green modelCard, all but modelCard).',
+    str('gate', { enum: GATES }),
+    { optional: true, unique: true },
+  ),
   source: str('Where comparison pairs come from; default "both" when samples is set, else "shadow".', {
     enum: ['samples', 'shadow', 'both'],
     optional: true,

@@ -18,6 +18,7 @@ import type { Sample } from './pairs/samples-file.js';
 import { shadowPairs } from './pairs/shadow.js';
 import { sliceCounts, stratifiedOrder } from './pairs/stratify.js';
 import { metricsResourceMonitor, probeResourceMonitor, type ResourceMonitor } from './resource-monitor.js';
+import { planFor } from './sample-size-report.js';
 import type { ComparisonPair, GateResult } from './types.js';
 
 /** What runValidation reports while it works (the CLI's progress line, the controller's status). */
