@@ -53,6 +53,12 @@ export interface ValidationInput {
   signal?: AbortSignal;
   clock?: Clock;
   http?: HttpClient;
+  /**
+   * A gate whose input was not given (modelCard without a card) is `skipped` rather than failed:
+   * `greenlight validate` runs whatever it was given. The controller leaves it off — there the
+   * spec asked for the gate, so a missing card fails it.
+   */
+  skipGatesWithoutInput?: boolean;
   /** Samples replayed concurrently (default 4). */
   replayConcurrency?: number;
 }
@@ -176,8 +182,8 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
         spec: spec.distribution,
       }),
     modelCard: async () => {
-      // No card given: the gate has no input, so it has no verdict (a spec cannot ask for it so).
-      if (input.candidateCard === undefined)
+      // No card given: the gate has no input, so it has no verdict.
+      if (input.candidateCard === undefined && input.skipGatesWithoutInput)
         return gateResult('modelCard', 'skipped', 'skipped: no model card given for the candidate', {
           evidence: { skipped: true, reason: "no model card given (--card, or the spec slot's modelCard)" },
         });

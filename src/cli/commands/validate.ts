@@ -203,6 +203,7 @@ export async function run(argv: string[]): Promise<number> {
       samples,
       candidateCard: card,
       candidateVersion: version,
+      skipGatesWithoutInput: true,
       http: client,
       onProgress: progressPrinter(process.stderr.isTTY === true),
     });
