@@ -96,7 +96,7 @@ describe('the DESIGN.md local spec', () => {
     const demo = read('demo-spam-v2.yaml');
     expect(demo.validation).toMatchObject({
       shadowTrafficSampleSize: 400,
-      latency: { p95Ms: 250, maxRegressionRatio: 1.5 },
+      latency: { p95Ms: 250, maxRegressionRatio: 1.2 },
     });
     const { validation: demoValidation, ...demoRest } = demo;
     const { validation: designValidation, ...designRest } = design;
