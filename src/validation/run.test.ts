@@ -176,6 +176,8 @@ describe('runValidation', () => {
     ).toEqual(['passed', 'passed']);
     expect(asked[0]).toBe(1000);
     expect(results[0].measured.compared).toBe(66);
+    // every agreement result says what its settings need
+    expect(results[0].evidence.sampleSize).toMatchObject({ fixedN: 185, recommendedCap: 299 });
   });
 
   it('uses an injected resource probe instead of /metrics', async () => {

@@ -159,15 +159,24 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
         clock,
         signal: input.signal,
       }),
-    agreement: () =>
-      agreementGate({
+    agreement: async () => {
+      const r = await agreementGate({
         pairs: buffer.iterate(),
         spec,
         clock,
         declaredSlices: replaying ? sliceCounts(input.samples ?? []) : undefined,
         signal,
         onPair: (p) => input.onProgress?.({ type: 'pairs', ...p }),
-      }),
+      });
+      // What these settings need, said with every result (the CLI prints it before the run).
+      const plan = planFor(spec);
+      const sampleSize = {
+        fixedN: plan.fixedN,
+        recommendedCap: plan.recommendedCap,
+        warning: plan.warning ?? null,
+      };
+      return { ...r, evidence: { ...r.evidence, sampleSize } };
+    },
     schema: async () =>
       schemaGate({
         client: http,
