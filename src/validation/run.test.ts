@@ -70,8 +70,8 @@ describe('runValidation', () => {
     expect(results[4].summary).toContain('version v2 matches');
     expect(events.filter((e) => e.type === 'gate-started')).toHaveLength(7);
     expect(events.some((e) => e.type === 'pairs' && e.compared === 66)).toBe(true);
-    // the distribution gate topped the agreement gate's 66 pairs up to 100
-    expect(results[3].measured.samples).toBe(100);
+    // the distribution gate topped the agreement gate's 66 pairs up to the cap (150 < 300)
+    expect(results[3].measured.samples).toBe(150);
   });
 
   it('runs only the configured gates', async () => {
