@@ -187,6 +187,10 @@ const validation = obj('Checks a candidate must pass before any user request rea
     min: 0,
     default: V.seed,
   }),
+  selfAgreement: str(
+    "Non-deterministic models: hold the candidate to the baseline's own agreement, measured by asking it twice (repeat) or two replicas (replicas).",
+    { enum: ['off', 'repeat', 'replicas'], default: V.selfAgreement },
+  ),
   maxDisagreementExamples: int('Disagreeing examples kept as evidence.', {
     min: 0,
     default: V.maxDisagreementExamples,

@@ -192,6 +192,11 @@ export interface ValidationSpec {
   exemptSlices?: string[];
   /** Seed of the replay order (stratified by slice; a different seed, a different fair order). */
   seed?: number;
+  /**
+   * Non-deterministic models: judge agreement against the baseline's own self-agreement,
+   * measured by asking it twice (`repeat`) or asking two of its replicas (`replicas`). Default off.
+   */
+  selfAgreement?: 'off' | 'repeat' | 'replicas';
   /** How many disagreeing examples to keep as evidence. */
   maxDisagreementExamples: number;
   /** Overall deadline for sampling pairs (live shadow traffic may be slow). */

@@ -59,6 +59,7 @@ export function defaultValidationSpec(): ValidationSpec {
     minSliceSamples: 20,
     exemptSlices: [],
     seed: 1,
+    selfAgreement: 'off',
     maxDisagreementExamples: 10,
     timeoutSeconds: 300,
   };

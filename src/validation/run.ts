@@ -19,6 +19,7 @@ import { shadowPairs } from './pairs/shadow.js';
 import { sliceCounts, stratifiedOrder } from './pairs/stratify.js';
 import { metricsResourceMonitor, probeResourceMonitor, type ResourceMonitor } from './resource-monitor.js';
 import { planFor } from './sample-size-report.js';
+import { measureSelfAgreement } from './self-agreement.js';
 import type { ComparisonPair, GateResult } from './types.js';
 
 /** What runValidation reports while it works (the CLI's progress line, the controller's status). */
@@ -151,6 +152,23 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
   };
   const cap = spec.shadowTrafficSampleSize;
   const plan = roundPlan(spec.latency);
+  const selfAgreement = async () => {
+    const mode = spec.selfAgreement ?? 'off';
+    if (mode === 'off') return undefined;
+    if (!replaying || !input.samples?.length)
+      return { error: `selfAgreement "${mode}" needs samples to replay to the baseline` };
+    return measureSelfAgreement({
+      mode,
+      client: http,
+      baseline: list(input.baseline),
+      samples: input.samples,
+      order: stratifiedOrder(input.samples, spec.seed ?? 1),
+      count: Math.min(cap, 200),
+      threshold: spec.agreementThreshold,
+      scoreTolerance: spec.scoreTolerance,
+      signal,
+    });
+  };
   const replaying = !input.pairs && (spec.source === 'samples' || spec.source === 'both');
 
   const run: Record<GateName, () => Promise<GateResult>> = {
@@ -164,22 +182,30 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
         signal: input.signal,
       }),
     agreement: async () => {
+      // Non-deterministic baseline: measure its own agreement first and hold the candidate to it.
+      const self = await selfAgreement();
+      if (self && 'error' in self) return errorResult('agreement', self.error);
+      const judged = self ? { ...spec, agreementThreshold: self.effectiveThreshold } : spec;
       const r = await agreementGate({
         pairs: buffer.iterate(),
-        spec,
+        spec: judged,
         clock,
         declaredSlices: replaying ? sliceCounts(input.samples ?? []) : undefined,
         signal,
         onPair: (p) => input.onProgress?.({ type: 'pairs', ...p }),
       });
       // What these settings need, said with every result (the CLI prints it before the run).
-      const plan = planFor(spec);
+      const plan = planFor(judged);
       const sampleSize = {
         fixedN: plan.fixedN,
         recommendedCap: plan.recommendedCap,
         warning: plan.warning ?? null,
       };
-      return { ...r, evidence: { ...r.evidence, sampleSize } };
+      const evidence = { ...r.evidence, sampleSize, ...(self ? { selfAgreement: self } : {}) };
+      const summary = self
+        ? `${r.summary} (against the baseline's self-agreement ${self.agreed}/${self.pairs}: threshold ${self.effectiveThreshold})`
+        : r.summary;
+      return { ...r, summary, evidence };
     },
     schema: async () =>
       schemaGate({
