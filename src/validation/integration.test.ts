@@ -274,8 +274,17 @@ describe('validation of the example models served by greenlight serve', () => {
       candidate: blue!.url,
       samples,
     });
-    // no card given: the gate has no input, so it is skipped, and the run is not failed for it
-    expect(none[0]).toMatchObject({
+    // the controller's call: the spec asked for the gate, so no card fails it
+    expect(none[0]).toMatchObject({ status: 'failed', summary: 'no model card given for the candidate' });
+    // greenlight validate's: no card given, so the gate has no input and is skipped, not failed
+    const skipped = await runValidation({
+      spec: spec(['modelCard']),
+      baseline: blue!.url,
+      candidate: blue!.url,
+      samples,
+      skipGatesWithoutInput: true,
+    });
+    expect(skipped[0]).toMatchObject({
       status: 'skipped',
       summary: 'skipped: no model card given for the candidate',
     });
