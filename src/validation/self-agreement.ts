@@ -1,9 +1,9 @@
 import type { ValidationSpec } from '../spec/types.js';
+import { compare } from './gates/agreement.js';
 import { round } from './gates/result.js';
 import type { HttpClient } from './http.js';
 import { replayPairs } from './pairs/replay.js';
 import type { Sample } from './pairs/samples-file.js';
-import { predictionsAgree, readPrediction } from './prediction.js';
 
 /**
  * `repeat`: the baseline answers every input twice; `replicas`: two baseline replicas answer it.
@@ -53,11 +53,11 @@ export async function measureSelfAgreement(opts: {
     order: opts.order.slice(0, opts.count),
     signal: opts.signal,
   })) {
-    const a = readPrediction(p.baseline);
-    const b = readPrediction(p.candidate);
-    if (!a || !b) continue;
+    // The agreement gate's own comparison; a pair either side failed says nothing about noise.
+    const outcome = compare(p, opts);
+    if (outcome === 'baseline failed' || outcome === 'candidate failed') continue;
     pairs++;
-    if (predictionsAgree(a, b, opts.scoreTolerance)) agreed++;
+    if (outcome === 'agreed') agreed++;
   }
   if (pairs === 0) return { error: 'the baseline answered none of the self-agreement requests' };
   const rate = agreed / pairs;

@@ -111,13 +111,13 @@ class Tally {
   }
 }
 
-type Outcome = 'agreed' | 'disagreed' | 'candidate failed' | 'baseline failed';
+export type Outcome = 'agreed' | 'disagreed' | 'candidate failed' | 'baseline failed';
 
 /**
  * The one comparison of a pair (kept behind one call so the output-kind comparators can replace
  * it): a baseline that did not answer skips the pair; a candidate that did not is a disagreement.
  */
-function compare(pair: ComparisonPair, spec: AgreementSpec): Outcome {
+export function compare(pair: ComparisonPair, spec: Pick<AgreementSpec, 'scoreTolerance'>): Outcome {
   const b = readPrediction(pair.baseline);
   if (!b) return 'baseline failed';
   const c = readPrediction(pair.candidate);
