@@ -18,14 +18,17 @@ export interface ShadowSourceOptions {
 /**
  * Turn a router shadow pair into a comparison pair: the primary (user-facing) response is the
  * baseline, the shadow copy the candidate. Returns undefined for requests without a `text` body
- * (health probes, OIP calls): they carry nothing to compare.
+ * (health probes, OIP calls): they carry nothing to compare. A request that names its `slice`
+ * (as samples do: `{"text", "slice"}`) is counted in that slice, so live traffic is judged per
+ * slice too.
  */
 export function toComparisonPair(p: ShadowPair): ComparisonPair | undefined {
-  const req = parseBody(p.requestBody) as { text?: unknown } | string;
+  const req = parseBody(p.requestBody) as { text?: unknown; slice?: unknown } | string;
   if (typeof req !== 'object' || req === null || typeof req.text !== 'string') return undefined;
   return {
     id: `shadow-${p.seq}`,
     text: req.text,
+    ...(typeof req.slice === 'string' && req.slice !== '' ? { slice: req.slice } : {}),
     baseline: {
       status: p.primary.status,
       body: parseBody(p.primary.body),
