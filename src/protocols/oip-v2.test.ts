@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protocolDefaults } from '../spec/server.js';
 import { ensureModels } from '../testing/models.js';
-import { serve, stop } from '../testing/serve.js';
+import { serveModel, stopProcess } from '../testing/serve.js';
 import { readSamples, type Sample } from '../validation/pairs/samples-file.js';
 import { runValidation } from '../validation/run.js';
 import { oipV2Protocol } from './oip-v2.js';
@@ -132,8 +132,8 @@ describe('protocol oip-v2', () => {
       const dir = await ensureModels();
       samples = await readSamples(join(dir, 'samples.jsonl'));
       [v1, v2] = await Promise.all([
-        serve(join(dir, 'spam-v1.onnx'), 'v1'),
-        serve(join(dir, 'spam-v2.onnx'), 'v2'),
+        serveModel(join(dir, 'spam-v1.onnx'), 'v1'),
+        serveModel(join(dir, 'spam-v2.onnx'), 'v2'),
       ]);
       // A candidate whose signature changed: scores became FP64 and the text input a [N, 1] matrix.
       changed = await startJsonServer((r) => {
@@ -166,7 +166,7 @@ describe('protocol oip-v2', () => {
       });
     }, 300_000);
     afterAll(async () => {
-      await Promise.all([stop(v1?.child), stop(v2?.child), changed?.close()]);
+      await Promise.all([stopProcess(v1?.child), stopProcess(v2?.child), changed?.close()]);
     });
 
     it('validates v2 against v1 over OIP: infer, health at /v2/health/*, the same model metadata', async () => {
