@@ -171,13 +171,14 @@ describe('protocol oip-v2', () => {
 
     it('validates v2 against v1 over OIP: infer, health at /v2/health/*, the same model metadata', async () => {
       const spec = protocolSpec();
-      spec.shadowTrafficSampleSize = 300; // v1→v2 needs 151 pairs to decide (docs/validation.md)
+      spec.shadowTrafficSampleSize = 300; // what the sample-size calculation asks at the defaults (docs/validation.md)
       const results = await validateWith(server, v1?.url ?? '', v2?.url ?? '', samples, { spec });
       expect(statuses(results)).toEqual(allPassed());
       const g = byGate(results);
       expect(g.schema?.summary).toContain('same /v2/models/model/infer fields and types');
       expect(g.schema?.summary).toContain('same OIP metadata');
-      expect(g.agreement?.measured.compared).toBeGreaterThan(100);
+      // the SPRT cannot pass on fewer agreeing pairs at the defaults: ln(0.8 / 0.05) / ln(0.97 / 0.93) ≈ 66
+      expect(g.agreement?.measured.compared).toBeGreaterThanOrEqual(66);
     }, 120_000);
 
     it('answers follow the published tensor schema', async () => {
