@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EncodedRequest } from '../protocols/protocol.js';
+import { startJsonServer } from '../protocols/testing/json-server.js';
 import { systemClock } from './clock.js';
 import { type FakeModelServer, startFakeModelServer } from './fake-server.js';
 import { createHttpClient } from './http.js';
@@ -40,5 +42,36 @@ describe('runPairedLoad', () => {
     expect(r.errorSamples.candidate).toEqual(['HTTP 500']);
     h.baseline.destroy();
     h.candidate.destroy();
+  });
+
+  it("sends each color its own protocol's encoding of the same sample", async () => {
+    const server = await startJsonServer(() => ({ body: {} }));
+    const { url } = server;
+    const encode = (method: 'POST' | 'PUT', path: string) => (i: number) =>
+      ({ method, path, body: { sample: i } }) satisfies EncodedRequest;
+    const h = { baseline: createLatencyHistogram(), candidate: createLatencyHistogram() };
+    try {
+      const r = await runPairedLoad({
+        client,
+        urls: { baseline: [url], candidate: [url] },
+        calls: { baseline: [0, 1].map(encode('POST', '/b')), candidate: [0, 1].map(encode('PUT', '/c')) },
+        concurrency: 1,
+        durationMs: 100,
+        histograms: h,
+        clock: systemClock(),
+      });
+      expect(r.errors).toEqual({ baseline: 0, candidate: 0 });
+      // one worker: pairs in turn, the first color alternating, both asked the same sample
+      expect(server.requests.slice(0, 4)).toEqual([
+        { method: 'POST', path: '/b', body: { sample: 0 } },
+        { method: 'PUT', path: '/c', body: { sample: 0 } },
+        { method: 'PUT', path: '/c', body: { sample: 1 } },
+        { method: 'POST', path: '/b', body: { sample: 1 } },
+      ]);
+    } finally {
+      h.baseline.destroy();
+      h.candidate.destroy();
+      await server.close();
+    }
   });
 });

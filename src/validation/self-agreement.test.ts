@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../models/prng.js';
+import { protocolFor } from '../protocols/registry.js';
+import { startJsonServer } from '../protocols/testing/json-server.js';
+import { DEFAULT_OUTPUT, protocolDefaults } from '../spec/server.js';
 import { defaultValidationSpec } from './defaults.js';
 import { type FakeModelServer, startFakeModelServer } from './fake-server.js';
+import { createHttpClient } from './http.js';
 import { runValidation } from './run.js';
+import { measureSelfAgreement } from './self-agreement.js';
 
 /** A sampling model: the label of `win` texts is spam, but each answer is flipped with probability `flip`. */
 function noisy(flip: number, seed: number) {
@@ -84,5 +89,45 @@ describe('self-agreement mode (non-deterministic models)', () => {
     });
     expect(one).toMatchObject({ status: 'error' });
     expect(one.summary).toContain('needs two baseline replicas');
+  });
+
+  it("speaks the baseline's protocol and compares by the spec's output kind", async () => {
+    // A regression model behind its own JSON API whose answers jitter by up to 1% between calls.
+    const random = createRandom(5);
+    const api = await startJsonServer(({ method, path, body }) => {
+      const x = (body as { features?: number[] } | undefined)?.features?.[0];
+      if (method !== 'POST' || path !== '/score' || typeof x !== 'number') return undefined;
+      return { body: { y: x * 10 * (1 + (random.next() - 0.5) * 0.02) } };
+    });
+    const client = createHttpClient();
+    const protocol = protocolFor({
+      ...protocolDefaults('http-json'),
+      request: { method: 'POST', path: '/score', template: { features: '$input' } },
+      response: { value: 'y' },
+    });
+    const inputs = Array.from({ length: 50 }, (_, i) => ({ input: [i + 1], text: `[${i + 1}]` }));
+    const measure = (relTolerance: number) =>
+      measureSelfAgreement({
+        mode: 'repeat',
+        client,
+        baseline: [api.url],
+        samples: inputs,
+        order: inputs.map((_, i) => i),
+        count: 50,
+        threshold: 0.95,
+        scoreTolerance: 0.05,
+        protocol,
+        output: { ...DEFAULT_OUTPUT, kind: 'regression', relTolerance },
+      });
+    try {
+      // within a 5% relative tolerance the model always agrees with itself; within 0.01%, rarely
+      expect(await measure(0.05)).toMatchObject({ pairs: 50, agreed: 50 });
+      const strict = await measure(1e-4);
+      expect(strict).toMatchObject({ pairs: 50 });
+      expect((strict as { agreed: number }).agreed).toBeLessThan(10);
+      expect(api.requests.every((r) => r.path === '/score')).toBe(true);
+    } finally {
+      await Promise.all([api.close(), client.close()]);
+    }
   });
 });
