@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protocolDefaults } from '../spec/server.js';
 import { ensureModels } from '../testing/models.js';
-import { serve, stop } from '../testing/serve.js';
+import { serveModel, stopProcess } from '../testing/serve.js';
 import { readSamples, type Sample } from '../validation/pairs/samples-file.js';
 import { runValidation } from '../validation/run.js';
 import { oipV2Protocol } from './oip-v2.js';
@@ -132,8 +132,8 @@ describe('protocol oip-v2', () => {
       const dir = await ensureModels();
       samples = await readSamples(join(dir, 'samples.jsonl'));
       [v1, v2] = await Promise.all([
-        serve(join(dir, 'spam-v1.onnx'), 'v1'),
-        serve(join(dir, 'spam-v2.onnx'), 'v2'),
+        serveModel(join(dir, 'spam-v1.onnx'), 'v1'),
+        serveModel(join(dir, 'spam-v2.onnx'), 'v2'),
       ]);
       // A candidate whose signature changed: scores became FP64 and the text input a [N, 1] matrix.
       changed = await startJsonServer((r) => {
@@ -166,18 +166,19 @@ describe('protocol oip-v2', () => {
       });
     }, 300_000);
     afterAll(async () => {
-      await Promise.all([stop(v1?.child), stop(v2?.child), changed?.close()]);
+      await Promise.all([stopProcess(v1?.child), stopProcess(v2?.child), changed?.close()]);
     });
 
     it('validates v2 against v1 over OIP: infer, health at /v2/health/*, the same model metadata', async () => {
       const spec = protocolSpec();
-      spec.shadowTrafficSampleSize = 300; // v1→v2 needs 151 pairs to decide (docs/validation.md)
+      spec.shadowTrafficSampleSize = 300; // what the sample-size calculation asks at the defaults (docs/validation.md)
       const results = await validateWith(server, v1?.url ?? '', v2?.url ?? '', samples, { spec });
       expect(statuses(results)).toEqual(allPassed());
       const g = byGate(results);
       expect(g.schema?.summary).toContain('same /v2/models/model/infer fields and types');
       expect(g.schema?.summary).toContain('same OIP metadata');
-      expect(g.agreement?.measured.compared).toBeGreaterThan(100);
+      // the SPRT cannot pass on fewer agreeing pairs at the defaults: ln(0.8 / 0.05) / ln(0.97 / 0.93) ≈ 66
+      expect(g.agreement?.measured.compared).toBeGreaterThanOrEqual(66);
     }, 120_000);
 
     it('answers follow the published tensor schema', async () => {

@@ -65,10 +65,11 @@ const forDuration = (doc: string, seconds: number) => duration(doc, { default: s
 /** spec.validation: also what `greenlight validate` checks its thresholds against (validation-problems.ts). */
 export const VALIDATION = obj('Checks a candidate must pass before any user request reaches it.', {
   enabled: bool('Run validation at all (off = switch on readiness alone).', { default: V.enabled }),
-  gates: list('Gates to run (default: all seven).', str('gate', { enum: GATES }), {
-    default: GATES,
-    unique: true,
-  }),
+  gates: list(
+    'Gates to run (default: all seven; without a green modelCard, all but modelCard).',
+    str('gate', { enum: GATES }),
+    { optional: true, unique: true },
+  ),
   source: str('Where comparison pairs come from; default "both" when samples is set, else "shadow".', {
     enum: ['samples', 'shadow', 'both'],
     optional: true,
@@ -125,6 +126,17 @@ export const VALIDATION = obj('Checks a candidate must pass before any user requ
     warmupRequests: int('Requests sent first and not measured.', {
       min: 0,
       default: V.latency.warmupRequests,
+    }),
+    minRounds: int(
+      'Paired baseline/candidate rounds before the first decision (durationSeconds is spread over them).',
+      {
+        min: 5,
+        default: V.latency.minRounds,
+      },
+    ),
+    maxRounds: int('Rounds added 4 at a time while the interval straddles the limit; then inconclusive.', {
+      min: 5,
+      default: V.latency.maxRounds,
     }),
   }),
   distribution: obj('Output distribution gate.', {
@@ -204,10 +216,23 @@ export const VALIDATION = obj('Checks a candidate must pass before any user requ
       default: V.resources.maxRatioToBlue,
     }),
   }),
-  minSliceSamples: int('Slices with fewer pairs are reported, not judged.', {
+  minSliceSamples: int('The agreement gate may not pass while a slice has fewer pairs.', {
     min: 1,
     default: V.minSliceSamples,
   }),
+  exemptSlices: list(
+    'Slices that may pass with fewer than minSliceSamples pairs (still failed when significantly bad).',
+    str('slice'),
+    { default: V.exemptSlices, unique: true },
+  ),
+  seed: int('Seed of the replay order (stratified by slice, independent of the file order).', {
+    min: 0,
+    default: V.seed,
+  }),
+  selfAgreement: str(
+    "Non-deterministic models: hold the candidate to the baseline's own agreement, measured by asking it twice (repeat) or two replicas (replicas).",
+    { enum: ['off', 'repeat', 'replicas'], default: V.selfAgreement },
+  ),
   maxDisagreementExamples: int('Disagreeing examples kept as evidence.', {
     min: 0,
     default: V.maxDisagreementExamples,

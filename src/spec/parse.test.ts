@@ -96,7 +96,7 @@ describe('the DESIGN.md local spec', () => {
     const demo = read('demo-spam-v2.yaml');
     expect(demo.validation).toMatchObject({
       shadowTrafficSampleSize: 400,
-      latency: { p95Ms: 250, maxRegressionRatio: 1.5 },
+      latency: { p95Ms: 250, maxRegressionRatio: 1.2 },
     });
     const { validation: demoValidation, ...demoRest } = demo;
     const { validation: designValidation, ...designRest } = design;
@@ -132,6 +132,19 @@ describe('the DESIGN.md local spec', () => {
   });
 });
 
+describe('gates and their input', () => {
+  it('listing modelCard without a green card is a spec error; with a card the default includes it', () => {
+    expect(() => parseSpec(minimal('  validation:\n    gates: [health, modelCard]\n'), BASE)).toThrow(
+      'spec.validation.gates[1]: expected a gate that has its input: modelCard needs spec.green.modelCard (give the card, or drop the gate), found string "modelCard"',
+    );
+    const withCard = parseSpec(
+      minimal().replace('model: models/v2.onnx', 'model: models/v2.onnx\n    modelCard: c.yaml'),
+      BASE,
+    );
+    expect(withCard.validation.gates).toEqual(ALL_GATES);
+  });
+});
+
 describe('defaults', () => {
   it('follow the seed where it gives values', () => {
     const spec = parseSpec(minimal(), BASE);
@@ -144,7 +157,8 @@ describe('defaults', () => {
       green: { deploymentName: 'spam-green', replicas: 3, enabled: true },
       validation: {
         enabled: true,
-        gates: ALL_GATES,
+        // no green modelCard: the default asks only for the gates that have their input
+        gates: ALL_GATES.filter((g) => g !== 'modelCard'),
         source: 'shadow',
         shadowTrafficSampleSize: 150,
         agreementThreshold: 0.95,

@@ -1,5 +1,6 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { InvalidDocumentError } from '../errors.js';
+import { ALL_GATES } from '../validation/defaults.js';
 import { type CheckContext, checkField, type Problem, pathText, type Segment } from './check.js';
 import { DOCUMENT } from './fields.js';
 import { resolveServer, type WrittenServer } from './resolve-server.js';
@@ -112,6 +113,9 @@ function assemble(doc: CheckedDocument): DeploymentSpec {
   // A section that failed its own checks is absent here; the spec is then only used for the rules.
   const v = s.validation as ValidationSpec | undefined;
   if (v) v.source ??= v.samples !== undefined ? 'both' : 'shadow';
+  // The default asks only for gates that have their input: no card, no card gate (rules.ts
+  // makes asking for it explicitly without one a spec error).
+  if (v) v.gates ??= ALL_GATES.filter((g) => g !== 'modelCard' || s.green.modelCard !== undefined);
   if (v?.distribution) v.distribution.wassersteinThreshold ??= v.maxDriftScore;
   return {
     apiVersion: doc.apiVersion,

@@ -33,6 +33,15 @@ export function checkRules(
       found: 'nothing',
     });
   }
+  const gates = v?.gates ?? [];
+  if (v?.enabled && gates.includes('modelCard') && spec.green.modelCard === undefined) {
+    problems.push({
+      at: ['spec', 'validation', 'gates', gates.indexOf('modelCard')],
+      expected:
+        'a gate that has its input: modelCard needs spec.green.modelCard (give the card, or drop the gate)',
+      found: 'string "modelCard"',
+    });
+  }
   const o = spec.observation as DeploymentSpec['observation'] | undefined;
   if (o?.source === 'prometheus' && o.prometheusUrl === undefined) {
     problems.push({

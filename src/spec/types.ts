@@ -114,6 +114,10 @@ export interface LatencySpec {
   durationSeconds: number;
   /** Requests sent first and excluded from the histogram. */
   warmupRequests: number;
+  /** Paired rounds measured before the first decision (durationSeconds is spread over them); default 8. */
+  minRounds?: number;
+  /** Rounds added, 4 at a time, while the ratio's interval straddles the limit; then inconclusive; default 20. */
+  maxRounds?: number;
 }
 
 export type DriftStatistic = 'psi' | 'ks' | 'wasserstein' | 'js' | 'chi2';
@@ -182,8 +186,17 @@ export interface ValidationSpec {
   distribution: DistributionSpec;
   sprt: SprtSpec;
   resources: ResourcesSpec;
-  /** Per-slice agreement: slices with fewer samples are reported, not judged. */
+  /** The gate may not pass while a slice has fewer pairs (inconclusive, naming the slice). */
   minSliceSamples: number;
+  /** Slices that may pass with fewer than minSliceSamples pairs (still failed when significantly bad). */
+  exemptSlices?: string[];
+  /** Seed of the replay order (stratified by slice; a different seed, a different fair order). */
+  seed?: number;
+  /**
+   * Non-deterministic models: judge agreement against the baseline's own self-agreement,
+   * measured by asking it twice (`repeat`) or asking two of its replicas (`replicas`). Default off.
+   */
+  selfAgreement?: 'off' | 'repeat' | 'replicas';
   /** How many disagreeing examples to keep as evidence. */
   maxDisagreementExamples: number;
   /** Overall deadline for sampling pairs (live shadow traffic may be slow). */

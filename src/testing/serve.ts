@@ -1,8 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnCli } from './cli.js';
 
-/** `greenlight serve` as a child process (its own event loop and RSS, as in production). */
-export function serve(model: string, version: string): Promise<{ url: string; child: ChildProcess }> {
+export interface ServedModel {
+  url: string;
+  child: ChildProcess;
+}
+
+/** `greenlight serve` on a model file as a child process (its own event loop and RSS, as in production). */
+export function serveModel(model: string, version: string): Promise<ServedModel> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(['serve', '--model', model, '--version', version, '--port', '0']);
     let out = '';
@@ -28,9 +33,9 @@ export function serve(model: string, version: string): Promise<{ url: string; ch
   });
 }
 
-/** SIGTERM (the server drains), SIGKILL after 10 s; resolves once the child has exited. */
-export async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
+/** SIGTERM, then SIGKILL after 10 s; resolves once the process has exited. */
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', () => {

@@ -40,6 +40,8 @@ export function defaultValidationSpec(): ValidationSpec {
       concurrency: 4,
       durationSeconds: 4,
       warmupRequests: 50,
+      minRounds: 8,
+      maxRounds: 20,
     },
     distribution: {
       // JS is reported, not decisive: with ~150 pairs and 10 bins its sampling noise alone is ~0.1
@@ -55,6 +57,9 @@ export function defaultValidationSpec(): ValidationSpec {
     sprt: { alpha: 0.05, beta: 0.2, indifference: 0.02 },
     resources: { maxRssMb: undefined, maxCpuPercent: undefined, maxRatioToBlue: 1.5 },
     minSliceSamples: 20,
+    exemptSlices: [],
+    seed: 1,
+    selfAgreement: 'off',
     maxDisagreementExamples: 10,
     timeoutSeconds: 300,
   };

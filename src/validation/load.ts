@@ -50,29 +50,46 @@ export async function runLoadPhase(opts: LoadPhaseOptions): Promise<LoadPhaseRes
   let issued = 0;
   let errors = 0;
   const errorSamples = new Set<string>();
-  const calls: readonly EncodedRequest[] =
-    opts.calls ?? (opts.texts ?? []).map((text) => ({ method: 'POST', path: '/predict', body: { text } }));
+  const calls = opts.calls ?? textCalls(opts.texts ?? []);
   if (calls.length === 0) throw new Error('no requests to send');
   const worker = async () => {
     while (issued < budget && opts.clock.now() < deadline && !opts.signal?.aborted) {
       const i = issued++;
-      const call = calls[i % calls.length];
-      const url = joinUrl(opts.urls[i % opts.urls.length], call.path);
-      const t0 = performance.now();
-      try {
-        const r = await opts.client.request(call.method, url, call.body, opts.timeoutMs ?? 10_000);
-        const us = Math.max(1, Math.round((performance.now() - t0) * 1000));
-        if (r.status >= 200 && r.status < 300) opts.histogram?.recordValue(us);
-        else {
-          errors++;
-          if (errorSamples.size < 5) errorSamples.add(`HTTP ${r.status}`);
-        }
-      } catch (err) {
+      const r = await sendLoadRequest(
+        opts.client,
+        opts.urls[i % opts.urls.length],
+        calls[i % calls.length],
+        opts.timeoutMs,
+      );
+      if (r.error === undefined) opts.histogram?.recordValue(r.us);
+      else {
         errors++;
-        if (errorSamples.size < 5) errorSamples.add(describeNetworkError(err));
+        if (errorSamples.size < 5) errorSamples.add(r.error);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
   return { requests: issued, errors, errorSamples: [...errorSamples], elapsedMs: opts.clock.now() - started };
+}
+
+/** Texts as greenlight's own `POST /predict {"text"}` requests. */
+export function textCalls(texts: readonly string[]): EncodedRequest[] {
+  return texts.map((text) => ({ method: 'POST', path: '/predict', body: { text } }));
+}
+
+/** One load request: its latency in µs when it succeeded (2xx), else why it failed. */
+export async function sendLoadRequest(
+  client: HttpClient,
+  baseUrl: string,
+  call: EncodedRequest,
+  timeoutMs = 10_000,
+): Promise<{ us: number; error?: string }> {
+  const t0 = performance.now();
+  try {
+    const r = await client.request(call.method, joinUrl(baseUrl, call.path), call.body, timeoutMs);
+    const us = Math.max(1, Math.round((performance.now() - t0) * 1000));
+    return r.status >= 200 && r.status < 300 ? { us } : { us, error: `HTTP ${r.status}` };
+  } catch (err) {
+    return { us: 0, error: describeNetworkError(err) };
+  }
 }

@@ -9,7 +9,21 @@ describe('report', () => {
   });
   const fail = gateResult('agreement', 'failed', 'agreement 9/12 = 75%: SPRT rejected after 12 pairs', {
     evidence: {
-      slices: [{ slice: 'html', n: 4, agreement: 0.5, adjustedP: null, failed: false }],
+      slices: [
+        {
+          slice: 'html',
+          n: 4,
+          agreed: 2,
+          agreement: 0.5,
+          lower: 0.17,
+          upper: 0.83,
+          pValue: 0.1,
+          adjustedP: 0.1,
+          status: 'short',
+          needs: 16,
+          failed: false,
+        },
+      ],
       disagreements: [
         {
           text: 'Subject: hello\n\nworld',
@@ -30,13 +44,27 @@ describe('report', () => {
     expect(exitCodeFor([fail, error])).toBe(2);
   });
 
+  it('a skipped gate (no input) does not change the verdict; all skipped proves nothing (exit 2)', () => {
+    const skipped = gateResult('modelCard', 'skipped', 'skipped: no model card given for the candidate');
+    expect(exitCodeFor([pass, skipped])).toBe(0);
+    expect(exitCodeFor([fail, skipped])).toBe(1);
+    expect(exitCodeFor([skipped])).toBe(2);
+    const text = formatReport([pass, skipped]);
+    expect(text).toContain('SKIP         modelCard     skipped: no model card given for the candidate');
+    expect(text.split('\n').at(-1)).toBe(
+      'result: PASSED (1 passed, 0 failed, 0 inconclusive, 0 error, 1 skipped)',
+    );
+  });
+
   it('prints status, summary, measured vs threshold, and the evidence that explains a failure', () => {
     const text = formatReport([pass, fail], 'header');
     expect(text).toContain('PASS         health        ok');
     expect(text).toContain('measured:  readyReplicas 1');
     expect(text).toContain('threshold: replicas 1');
     expect(text).toContain('FAIL         agreement     agreement 9/12 = 75%');
-    expect(text).toContain('slice html: 50.0% of 4 (too few to judge)');
+    expect(text).toContain(
+      'slice html: 50.0% of 4 [0.17, 0.83], BH-adjusted anytime p 0.1  ← needs 16 more pairs',
+    );
     expect(text).toContain('disagreement: "Subject: hello world" baseline spam 0.970 → candidate ham 0.600');
     expect(text.split('\n').at(-1)).toBe('result: FAILED (1 passed, 1 failed, 0 inconclusive, 0 error)');
   });

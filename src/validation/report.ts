@@ -1,16 +1,21 @@
 import { round } from './gates/result.js';
+import type { SliceVerdict } from './gates/slices.js';
 import type { Prediction } from './prediction.js';
 import type { GateResult, GateStatus } from './types.js';
 import { overallStatus } from './types.js';
 
 const MARK: Record<GateStatus, string> = {
+  skipped: 'SKIP',
   passed: 'PASS',
   failed: 'FAIL',
   inconclusive: 'INCONCLUSIVE',
   error: 'ERROR',
 };
 
-/** Exit code of `greenlight validate`: 0 passed, 1 a gate failed, 2 inconclusive or error. */
+/**
+ * Exit code of `greenlight validate`: 0 passed (skipped gates aside), 1 a gate failed, 2
+ * inconclusive or error — or every gate skipped, since then nothing was checked.
+ */
 export function exitCodeFor(results: readonly GateResult[]): number {
   const s = overallStatus(results);
   return s === 'passed' ? 0 : s === 'failed' ? 1 : 2;
@@ -47,19 +52,20 @@ type Evidence = Record<string, unknown>;
 
 function agreementLines(e: Evidence): string[] {
   const out: string[] = [];
-  const slices =
-    (e.slices as {
-      slice: string;
-      n: number;
-      agreement: number;
-      adjustedP: number | null;
-      failed: boolean;
-    }[]) ?? [];
+  const slices = (e.slices as SliceVerdict[] | undefined) ?? [];
   for (const s of slices.slice(0, 5)) {
-    const judged = s.adjustedP === null ? ' (too few to judge)' : `, BH-adjusted p ${s.adjustedP}`;
-    out.push(
-      `slice ${s.slice}: ${(s.agreement * 100).toFixed(1)}% of ${s.n}${judged}${s.failed ? '  ← fails' : ''}`,
-    );
+    const rate =
+      s.agreement === null
+        ? 'no pairs yet'
+        : `${(s.agreement * 100).toFixed(1)}% of ${s.n} [${s.lower}, ${s.upper}]`;
+    const note = {
+      failed: '  ← fails',
+      suspect: '  ← below the threshold by a one-look bound: holds the pass',
+      short: `  ← needs ${s.needs} more pairs`,
+      exempt: ` (exempt; ${s.needs} short)`,
+      enough: '',
+    }[s.status];
+    out.push(`slice ${s.slice}: ${rate}, BH-adjusted anytime p ${s.adjustedP}${note}`);
   }
   const examples =
     (e.disagreements as {
@@ -126,7 +132,7 @@ export function formatReport(results: readonly GateResult[], header?: string): s
   const overall = overallStatus(results);
   lines.push(
     '',
-    `result: ${overall.toUpperCase()} (${count('passed')} passed, ${count('failed')} failed, ${count('inconclusive')} inconclusive, ${count('error')} error)`,
+    `result: ${overall.toUpperCase()} (${count('passed')} passed, ${count('failed')} failed, ${count('inconclusive')} inconclusive, ${count('error')} error${count('skipped') ? `, ${count('skipped')} skipped` : ''})`,
   );
   return lines.join('\n');
 }

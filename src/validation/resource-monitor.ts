@@ -14,8 +14,17 @@ export interface ResourceReading {
   phases: number;
 }
 
+/** One measured phase of one color (a round has one per color): what the interval rule pairs. */
+export interface PhaseReading {
+  rssBytes: number;
+  cpuPercent: number;
+  cpuMsPerRequest: number | null;
+}
+
 export interface ResourceMonitor extends PhaseMonitor {
   readings(): Record<Role, ResourceReading | { error: string }>;
+  /** Every measured phase, in order, per color. */
+  phases(): Record<Role, PhaseReading[]>;
   /** Where the numbers came from, for the evidence. */
   readonly source: string;
 }
@@ -60,6 +69,30 @@ function reading(a: Acc): ResourceReading | { error: string } {
 
 const freshAcc = (): Acc => ({ rss: 0, cpuSeconds: 0, wallMs: 0, requests: 0, phases: 0 });
 
+/** Both monitors' bookkeeping: the running totals and the list of phases. */
+function createBook() {
+  const acc: Record<Role, Acc> = { baseline: freshAcc(), candidate: freshAcc() };
+  const list: Record<Role, PhaseReading[]> = { baseline: [], candidate: [] };
+  return {
+    acc,
+    add(role: Role, cpuSeconds: number, wallMs: number, rss: number, requests: number) {
+      const a = acc[role];
+      a.cpuSeconds += cpuSeconds;
+      a.wallMs += wallMs;
+      a.rss = Math.max(a.rss, rss);
+      a.requests += requests;
+      a.phases++;
+      list[role].push({
+        rssBytes: rss,
+        cpuPercent: wallMs > 0 ? (cpuSeconds / (wallMs / 1000)) * 100 : 0,
+        cpuMsPerRequest: requests > 0 ? (cpuSeconds * 1000) / requests : null,
+      });
+    },
+    readings: () => ({ baseline: reading(acc.baseline), candidate: reading(acc.candidate) }),
+    phases: () => ({ baseline: [...list.baseline], candidate: [...list.candidate] }),
+  };
+}
+
 /**
  * Read each replica's prom-client default metrics (`process_resident_memory_bytes`,
  * `process_cpu_seconds_total`) from `/metrics` at the start and end of every phase.
@@ -69,7 +102,8 @@ export function metricsResourceMonitor(opts: {
   urls: Record<Role, string[]>;
   clock: Clock;
 }): ResourceMonitor {
-  const acc: Record<Role, Acc> = { baseline: freshAcc(), candidate: freshAcc() };
+  const book = createBook();
+  const acc = book.acc;
   const open: Partial<Record<Role, { cpu: number; at: number }>> = {};
   const scrape = async (role: Role) => {
     let cpu = 0;
@@ -105,17 +139,13 @@ export function metricsResourceMonitor(opts: {
       open[role] = undefined;
       try {
         const s = await scrape(role);
-        const a = acc[role];
-        a.cpuSeconds += Math.max(0, s.cpu - o.cpu);
-        a.wallMs += opts.clock.now() - o.at;
-        a.rss = Math.max(a.rss, s.rss);
-        a.requests += requests;
-        a.phases++;
+        book.add(role, Math.max(0, s.cpu - o.cpu), opts.clock.now() - o.at, s.rss, requests);
       } catch (err) {
         fail(role, err);
       }
     },
-    readings: () => ({ baseline: reading(acc.baseline), candidate: reading(acc.candidate) }),
+    readings: book.readings,
+    phases: book.phases,
   };
 }
 
@@ -126,7 +156,7 @@ export function metricsResourceMonitor(opts: {
 export function probeResourceMonitor(
   probe: (role: Role, sampleMs: number) => Promise<ResourceUsage>,
 ): ResourceMonitor {
-  const acc: Record<Role, Acc> = { baseline: freshAcc(), candidate: freshAcc() };
+  const book = createBook();
   const open: Partial<Record<Role, { sample: Promise<ResourceUsage>; ms: number }>> = {};
   return {
     source: 'probe',
@@ -141,16 +171,12 @@ export function probeResourceMonitor(
       open[role] = undefined;
       try {
         const u = await o.sample;
-        const a = acc[role];
-        a.cpuSeconds += (u.cpuPercent / 100) * (o.ms / 1000);
-        a.wallMs += o.ms;
-        a.rss = Math.max(a.rss, u.rssBytes);
-        a.requests += requests;
-        a.phases++;
+        book.add(role, (u.cpuPercent / 100) * (o.ms / 1000), o.ms, u.rssBytes, requests);
       } catch (err) {
-        acc[role].error ??= (err as Error).message;
+        book.acc[role].error ??= (err as Error).message;
       }
     },
-    readings: () => ({ baseline: reading(acc.baseline), candidate: reading(acc.candidate) }),
+    readings: book.readings,
+    phases: book.phases,
   };
 }

@@ -70,8 +70,8 @@ describe('runValidation', () => {
     expect(results[4].summary).toContain('version v2 matches');
     expect(events.filter((e) => e.type === 'gate-started')).toHaveLength(7);
     expect(events.some((e) => e.type === 'pairs' && e.compared === 66)).toBe(true);
-    // the distribution gate topped the agreement gate's 66 pairs up to 100
-    expect(results[3].measured.samples).toBe(100);
+    // the distribution gate topped the agreement gate's 66 pairs up to the cap (150 < 300)
+    expect(results[3].measured.samples).toBe(150);
   });
 
   it('runs only the configured gates', async () => {
@@ -176,6 +176,8 @@ describe('runValidation', () => {
     ).toEqual(['passed', 'passed']);
     expect(asked[0]).toBe(1000);
     expect(results[0].measured.compared).toBe(66);
+    // every agreement result says what its settings need
+    expect(results[0].evidence.sampleSize).toMatchObject({ fixedN: 185, recommendedCap: 299 });
   });
 
   it('uses an injected resource probe instead of /metrics', async () => {
@@ -192,10 +194,10 @@ describe('runValidation', () => {
         return { rssBytes: role === 'candidate' ? 500 * 1024 * 1024 : 100 * 1024 * 1024, cpuPercent: 10 };
       },
     });
-    expect(probed.length).toBe(8); // one probe per measured phase: 4 rounds × 2 colors
+    expect(probed.length).toBe(16); // one probe per measured phase: 8 rounds × 2 colors (RSS decides at the first look)
     expect(results[1]).toMatchObject({ gate: 'resources', status: 'failed', evidence: { source: 'probe' } });
     // the probe's CPU is the same for both colors, so CPU per request follows each color's
     // request rate under load, which the machine's noise can push past 2× too: only RSS is certain
-    expect(results[1].summary).toContain('candidate RSS 5× baseline > 2×');
+    expect(results[1].summary).toContain('RSS 5× [5, 5] baseline, all above 2×');
   });
 });

@@ -10,10 +10,10 @@ import { ALL_GATES } from './defaults.js';
 import { agreementGate } from './gates/agreement.js';
 import { distributionGate } from './gates/distribution.js';
 import { healthGate } from './gates/health.js';
-import { latencyGate, type Role } from './gates/latency.js';
+import { latencyGate, type Role, roundPlan } from './gates/latency.js';
 import { modelCardGate } from './gates/model-card.js';
-import { resourcesGate } from './gates/resources.js';
-import { errorResult } from './gates/result.js';
+import { judgeResourceRounds, MIN_ROUNDS, resourceRoundsDecision, resourcesGate } from './gates/resources.js';
+import { errorResult, gateResult } from './gates/result.js';
 import { schemaGate } from './gates/schema.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { createPairBuffer, type PairBuffer } from './pairs/buffer.js';
@@ -22,7 +22,10 @@ import { firstMappingError, stopAtMappingError } from './pairs/mapping-errors.js
 import { replayPairs } from './pairs/replay.js';
 import type { Sample } from './pairs/samples-file.js';
 import { shadowPairs } from './pairs/shadow.js';
+import { sliceCounts, stratifiedOrder } from './pairs/stratify.js';
 import { metricsResourceMonitor, probeResourceMonitor, type ResourceMonitor } from './resource-monitor.js';
+import { planFor } from './sample-size-report.js';
+import { measureSelfAgreement } from './self-agreement.js';
 import type { ComparisonPair, GateResult } from './types.js';
 
 /** What runValidation reports while it works (the CLI's progress line, the controller's status). */
@@ -62,12 +65,22 @@ export interface ValidationInput {
   signal?: AbortSignal;
   clock?: Clock;
   http?: HttpClient;
+  /**
+   * A gate whose input was not given (modelCard without a card) is `skipped` rather than failed:
+   * `greenlight validate` runs whatever it was given. The controller leaves it off — there the
+   * spec asked for the gate, so a missing card fails it.
+   */
+  skipGatesWithoutInput?: boolean;
   /** Samples replayed concurrently (default 4). */
   replayConcurrency?: number;
 }
 
-/** The distribution statistics need this many pairs (or the cap, if smaller); they top up to it. */
-export const DISTRIBUTION_PAIRS = 100;
+/**
+ * The distribution statistics need this many pairs (or the cap, if smaller); they top up to it.
+ * At 100, PSI's sampling noise alone (about (bins − 1)(1/n + 1/m) ≈ 0.18 on average at 10 bins)
+ * crossed 0.25 for spam-v2 against v1 in 11 of 20 stratified replay orders; at 299, in none.
+ */
+export const DISTRIBUTION_PAIRS = 300;
 
 const list = (u: string | string[]) => (Array.isArray(u) ? u : [u]);
 
@@ -95,6 +108,8 @@ function pairSource(
         baseline: list(input.baseline),
         candidate: list(input.candidate),
         samples: input.samples,
+        // Stratified by slice so every slice is sampled from the start, whatever the file's row order.
+        order: stratifiedOrder(input.samples, input.spec.seed ?? 1),
         concurrency: input.replayConcurrency,
         signal,
         protocols,
@@ -217,6 +232,27 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
     return bad ? errorResult(gate, bad.message, bad.evidence) : result();
   };
   const cap = spec.shadowTrafficSampleSize;
+  const plan = roundPlan(spec.latency);
+  const selfAgreement = async () => {
+    const mode = spec.selfAgreement ?? 'off';
+    if (mode === 'off') return undefined;
+    if (!replaying || !input.samples?.length)
+      return { error: `selfAgreement "${mode}" needs samples to replay to the baseline` };
+    return measureSelfAgreement({
+      mode,
+      client: http,
+      baseline: list(input.baseline),
+      samples: input.samples,
+      order: stratifiedOrder(input.samples, spec.seed ?? 1),
+      count: Math.min(cap, 200),
+      threshold: spec.agreementThreshold,
+      scoreTolerance: spec.scoreTolerance,
+      protocol: protocols.baseline,
+      output,
+      signal,
+    });
+  };
+  const replaying = !input.pairs && (spec.source === 'samples' || spec.source === 'both');
 
   const run: Record<GateName, () => Promise<GateResult>> = {
     health: () =>
@@ -230,15 +266,33 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
         server: servers.candidate,
       }),
     agreement: async () => {
-      const result = await agreementGate({
+      // Non-deterministic baseline: measure its own agreement first and hold the candidate to it.
+      const self = await selfAgreement();
+      if (self && 'error' in self) return errorResult('agreement', self.error);
+      const judged = self ? { ...spec, agreementThreshold: self.effectiveThreshold } : spec;
+      const r = await agreementGate({
         pairs: stopAtMappingError(buffer.iterate()),
-        spec,
+        spec: judged,
         clock,
+        declaredSlices: replaying ? sliceCounts(input.samples ?? []) : undefined,
         signal,
         output,
         onPair: (p) => input.onProgress?.({ type: 'pairs', ...p }),
       });
-      return mappingGuard('agreement', buffer.pairs, () => result);
+      return mappingGuard('agreement', buffer.pairs, () => {
+        // What these settings need, said with every result (the CLI prints it before the run).
+        const needs = planFor(judged);
+        const sampleSize = {
+          fixedN: needs.fixedN,
+          recommendedCap: needs.recommendedCap,
+          warning: needs.warning ?? null,
+        };
+        const evidence = { ...r.evidence, sampleSize, ...(self ? { selfAgreement: self } : {}) };
+        const summary = self
+          ? `${r.summary} (against the baseline's self-agreement ${self.agreed}/${self.pairs}: threshold ${self.effectiveThreshold})`
+          : r.summary;
+        return { ...r, summary, evidence };
+      });
     },
     schema: async () => {
       const pairs = await buffer.fill(Math.min(cap, 20));
@@ -260,20 +314,40 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
       );
     },
     modelCard: async () => {
+      // No card given: the gate has no input, so it has no verdict.
+      if (input.candidateCard === undefined && input.skipGatesWithoutInput)
+        return gateResult('modelCard', 'skipped', 'skipped: no model card given for the candidate', {
+          evidence: { skipped: true, reason: "no model card given (--card, or the spec slot's modelCard)" },
+        });
       const version = input.candidateVersion ?? observedVersion(await buffer.fill(1));
       return modelCardGate({ cardPath: input.candidateCard, deployedVersion: version });
     },
     latency: async () => {
       if (calls().candidate.length === 0) await buffer.fill(1);
+      const requests = calls();
+      // The measurement load must be the only validation traffic to these replicas: stop the
+      // replay (its in-flight samples settle) and the shadow poller before the first round.
+      await buffer.close().catch(() => undefined);
       return latencyGate({
         client: http,
         baseline: list(input.baseline),
         candidate: list(input.candidate),
-        calls: calls(),
+        calls: requests,
         spec: spec.latency,
         clock,
         signal: input.signal,
         monitor: enabled.includes('resources') ? monitor : undefined,
+        // The resources gate judges the same rounds: while its interval straddles, measure more.
+        othersUndecided: enabled.includes('resources')
+          ? () => {
+              const ph = monitor.phases();
+              // Without readings (no /metrics) more rounds cannot help it.
+              if (Math.min(ph.baseline.length, ph.candidate.length) < MIN_ROUNDS) return false;
+              return (
+                resourceRoundsDecision(judgeResourceRounds(ph, spec.resources, plan.alpha)) === 'undecided'
+              );
+            }
+          : undefined,
       });
     },
     resources: async () => {
@@ -285,7 +359,13 @@ export async function runValidation(input: ValidationInput): Promise<GateResult[
           await monitor.stop(role, 0);
         }
       }
-      return resourcesGate({ readings: monitor.readings(), spec: spec.resources, source: monitor.source });
+      return resourcesGate({
+        readings: monitor.readings(),
+        phases: monitor.phases(),
+        alpha: plan.alpha,
+        spec: spec.resources,
+        source: monitor.source,
+      });
     },
   };
 

@@ -1,8 +1,13 @@
 import type { Prediction } from '../protocols/prediction.js';
 import type { GateName } from '../spec/types.js';
 
-/** Gate outcomes, ordered best to worst so the overall result is the worst one (STYLE.md §2). */
-export const GATE_STATUSES = ['passed', 'inconclusive', 'failed', 'error'] as const;
+/**
+ * Gate outcomes, ordered best to worst so the overall result is the worst one (STYLE.md §2).
+ * `skipped` (the gate's input was not given, e.g. no model card to `greenlight validate`) is no
+ * verdict at all, so it ranks below `passed`: any gate that did run outranks it, and a run is
+ * `skipped` only when every gate was.
+ */
+export const GATE_STATUSES = ['skipped', 'passed', 'inconclusive', 'failed', 'error'] as const;
 export type GateStatus = (typeof GATE_STATUSES)[number];
 
 /** A gate's result is data (STYLE.md §7): `error` and "no data" are not `failed`. */
@@ -21,6 +26,7 @@ export interface GateResult {
 
 /** The worst status of a set of results; `passed` for an empty set. */
 export function overallStatus(results: readonly Pick<GateResult, 'status'>[]): GateStatus {
+  if (results.length === 0) return 'passed';
   let worst = 0;
   for (const r of results) worst = Math.max(worst, GATE_STATUSES.indexOf(r.status));
   return GATE_STATUSES[worst];

@@ -54,7 +54,14 @@ describe('greenlight spec check', () => {
     expect(JSON.parse(r.stdout).warnings).toEqual([
       `spec.blue.model: ${join(dir, 'nope-1.onnx')} does not exist (yet)`,
       `spec.green.model: ${join(dir, 'nope-2.onnx')} does not exist (yet)`,
+      expect.stringMatching(
+        /^spec\.validation\.shadowTrafficSampleSize: shadowTrafficSampleSize 150 is below the \d+ pairs .*; use shadowTrafficSampleSize: \d+$/,
+      ),
     ]);
+    expect(JSON.parse(r.stdout).sampleSize).toMatchObject({ fixedN: 185, cap: 150 });
+    const text = await runCli(['spec', 'check', file]);
+    expect(text.stdout).toContain('sample sizes: a fixed-n test needs 185 pairs');
+    expect(text.stdout).toMatch(/^ +0\.990 \| +\d+ \| +\d+ \| +[\d.]+% +[\d.]+% +[\d.]+%$/m);
     const gone = await runCli(['spec', 'check', join(dir, 'gone.yaml')]);
     expect(gone.code, gone.stderr).toBe(2);
     expect(gone.stderr).toContain('GL_SPEC_NOT_FOUND');

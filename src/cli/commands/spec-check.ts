@@ -6,10 +6,13 @@ export const summary = 'check a BlueGreenDeployment spec and show it with defaul
 export const usage = `greenlight spec check SPEC.yaml [--platform local|kubernetes] [--json]
 
 Parses the spec as \`greenlight deploy\` would, prints every problem at once (field path, what
-was expected, what was found), and warns about files it names that do not exist.
+was expected, what was found), and warns about files it names that do not exist. For a valid
+spec it prints the agreement gate's sample sizes at its threshold, α, β and indifference (a
+fixed-n test's, the sequential test's mean and 95th percentile at a few true agreements, and the
+outcome at the cap) and warns when the cap, or a slice's share of the samples, cannot decide.
 
   --platform P   check for this platform (default: spec.platform, else local unless the slots name images)
-  --json         {"ok", "problems", "warnings", "spec"} on stdout
+  --json         {"ok", "problems", "warnings", "sampleSize", "spec"} on stdout
 
 exit 0 valid, 1 invalid, 2 usage or unreadable file`;
 
@@ -33,18 +36,15 @@ export async function run(argv: string[]): Promise<number> {
       ['spec.green.cwd', spec.green.cwd],
       ['spec.validation.samples', spec.validation.samples],
     ]);
-    if (values.json) {
-      console.log(JSON.stringify({ ok: true, problems: [], warnings, spec }));
-    } else {
-      console.log(`${positionals[0]}: valid BlueGreenDeployment "${spec.name}"`);
-      for (const c of ['blue', 'green'] as const) {
-        const s = spec[c];
-        console.log(
-          `  ${c.padEnd(5)} ${s.modelVersion} × ${s.replicas}  ${s.model ?? s.command?.join(' ') ?? s.image ?? ''}${s.enabled ? '' : '  (disabled)'}`,
-        );
-      }
-      for (const w of warnings) console.log(`  warning: ${w}`);
+    const { formatPlan, planFor, sliceWarnings } = await import('../../validation/sample-size-report.js');
+    const plan = planFor(spec.validation);
+    if (spec.validation.enabled && spec.validation.gates.includes('agreement')) {
+      if (plan.warning) warnings.push(`spec.validation.shadowTrafficSampleSize: ${plan.warning}`);
+      warnings.push(...(await sampleSliceWarnings(spec.validation, sliceWarnings)));
     }
+    if (values.json)
+      console.log(JSON.stringify({ ok: true, problems: [], warnings, sampleSize: plan, spec }));
+    else printValid(positionals[0], spec, warnings, formatPlan({ ...plan, warning: undefined }));
     return 0;
   } catch (err) {
     if (!(err instanceof InvalidDocumentError)) throw err;
@@ -52,6 +52,39 @@ export async function run(argv: string[]): Promise<number> {
     else console.log(err.message);
     return 1;
   }
+}
+
+function printValid(
+  file: string,
+  spec: import('../../spec/types.js').DeploymentSpec,
+  warnings: string[],
+  plan: string[],
+): void {
+  console.log(`${file}: valid BlueGreenDeployment "${spec.name}"`);
+  for (const c of ['blue', 'green'] as const) {
+    const s = spec[c];
+    console.log(
+      `  ${c.padEnd(5)} ${s.modelVersion} × ${s.replicas}  ${s.model ?? s.command?.join(' ') ?? s.image ?? ''}${s.enabled ? '' : '  (disabled)'}`,
+    );
+  }
+  if (spec.validation.enabled && spec.validation.gates.includes('agreement'))
+    for (const l of plan) console.log(`  ${l}`);
+  for (const w of warnings) console.log(`  warning: ${w}`);
+}
+
+/** Slices of the spec's samples file that its cap cannot fill (nothing when there is no readable file). */
+async function sampleSliceWarnings(
+  v: import('../../spec/types.js').ValidationSpec,
+  check: typeof import('../../validation/sample-size-report.js').sliceWarnings,
+): Promise<string[]> {
+  if (v.samples === undefined || v.source === 'shadow') return [];
+  const [{ readSamples }, { sliceCounts }] = await Promise.all([
+    import('../../validation/pairs/samples-file.js'),
+    import('../../validation/pairs/stratify.js'),
+  ]);
+  const samples = await readSamples(v.samples).catch(() => undefined);
+  if (!samples) return [];
+  return check(v, sliceCounts(samples), samples.length).map((w) => `spec.validation.samples: ${w}`);
 }
 
 /** Files are not required to exist when a spec is written (models may be built later), so only warn. */

@@ -72,6 +72,13 @@ describe('greenlight validate', () => {
     expect(r.code).toBe(2);
   });
 
+  it('a gate without its input (modelCard, no card given) is SKIP and does not fail the run', async () => {
+    const r = await runCli([...base(), '--green', green.url, '--gates', 'health,modelCard']);
+    expect(r.stdout).toMatch(/^SKIP +modelCard +skipped: no model card given for the candidate$/m);
+    expect(r.stdout).toMatch(/^result: PASSED \(1 passed, 0 failed, 0 inconclusive, 0 error, 1 skipped\)$/m);
+    expect(r.code, r.stdout).toBe(0);
+  });
+
   it.each([
     [
       'an unreachable endpoint',

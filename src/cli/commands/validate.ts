@@ -35,7 +35,12 @@ Progress goes to stderr; the report (or JSON) to stdout.
   --latency-seconds S     load duration per color for the latency gate (default 4)
   --json                  print the results as JSON
 
-Exit status: 0 every gate passed, 1 a gate failed, 2 inconclusive, error or bad input.`;
+Before the report it prints the agreement gate's sample sizes at these settings (see
+\`greenlight spec check\`) and warns when the cap or a slice's share cannot decide. A gate
+without its input (modelCard with no card) is SKIP and does not fail the run.
+
+Exit status: 0 every gate passed (skipped ones aside), 1 a gate failed, 2 inconclusive, error,
+every gate skipped, or bad input.`;
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -261,11 +266,24 @@ export async function run(argv: string[]): Promise<number> {
   const green = urlList(values.green, 'green');
   const { spec, card, version, speech } = await resolveSpec(values);
   const samples = await loadSamples(values.samples ?? spec.samples, speech);
-  const [{ runValidation }, { formatReport, exitCodeFor }, { overallStatus }] = await Promise.all([
-    import('../../validation/run.js'),
-    import('../../validation/report.js'),
-    import('../../validation/types.js'),
-  ]);
+  const [{ runValidation }, { formatReport, exitCodeFor }, { overallStatus }, sizes, { sliceCounts }] =
+    await Promise.all([
+      import('../../validation/run.js'),
+      import('../../validation/report.js'),
+      import('../../validation/types.js'),
+      import('../../validation/sample-size-report.js'),
+      import('../../validation/pairs/stratify.js'),
+    ]);
+  // Said up front: how many pairs the agreement gate needs at these settings, and whether the cap
+  // and every slice's share of the samples can decide.
+  const plan = sizes.planFor(spec);
+  const planLines = spec.gates.includes('agreement')
+    ? [
+        ...sizes.formatPlan(plan),
+        ...sizes.sliceWarnings(spec, sliceCounts(samples), samples.length).map((w) => `warning: ${w}`),
+      ]
+    : [];
+  if (values.json) for (const l of planLines) process.stderr.write(`${l}\n`);
   const client = createHttpClient({ connections: Math.max(16, spec.latency.concurrency) });
   try {
     await preflight(client, [
@@ -282,6 +300,7 @@ export async function run(argv: string[]): Promise<number> {
       baselineServer: speech.servers.blue,
       candidateServer: speech.servers.green,
       output: speech.output,
+      skipGatesWithoutInput: true,
       http: client,
       onProgress: progressPrinter(process.stderr.isTTY === true),
     });
@@ -295,6 +314,7 @@ export async function run(argv: string[]): Promise<number> {
             protocols: { blue: speech.servers.blue.protocol, green: speech.servers.green.protocol },
             output: speech.output.kind,
             samples: samples.length,
+            sampleSize: plan,
             results,
           },
           null,
@@ -305,7 +325,10 @@ export async function run(argv: string[]): Promise<number> {
       console.log(
         formatReport(
           results,
-          `greenlight validate: blue ${blue.join(',')} (baseline) vs green ${green.join(',')} (candidate), ${samples.length} samples`,
+          [
+            `greenlight validate: blue ${blue.join(',')} (baseline) vs green ${green.join(',')} (candidate), ${samples.length} samples`,
+            ...planLines,
+          ].join('\n'),
         ),
       );
     return exitCodeFor(results);

@@ -38,6 +38,8 @@ spec:
     source: samples
     gates: [health, schema, agreement, latency, resources]
     shadowTrafficSampleSize: 60
+    # html is a fifth of the samples: 12 of 60 pairs, so a slice minimum of 20 would hold every pass
+    minSliceSamples: 10
     agreementThreshold: 0.8
     healthCheckWaitSeconds: 1
     healthCheckRetries: 3

@@ -90,7 +90,8 @@ function decide({ deps, spec }: StepInput, results: GateResult[]): StepResult {
           audit: { status, gates },
         };
   }
-  if (status === 'inconclusive') {
+  // `skipped` overall means no gate had its input (a spec rule forbids it): nothing was proven.
+  if (status === 'inconclusive' || status === 'skipped') {
     const which = results.filter((r) => r.status === 'inconclusive').map((r) => `${r.gate}: ${r.summary}`);
     return {
       event: 'validationInconclusive',

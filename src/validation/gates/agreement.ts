@@ -1,12 +1,11 @@
 import type { OutputSpec, ValidationSpec } from '../../spec/types.js';
 import type { Clock } from '../clock.js';
-import { comparePredictions, readPrediction } from '../prediction.js';
+import { comparePredictions, type Prediction, readPrediction } from '../prediction.js';
 import { type AgreementTestResult, createAgreementTest } from '../stats/agreement-test.js';
-import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
-import { binomialCdf } from '../stats/binomial.js';
 import { sprtBounds, sprtHypotheses } from '../stats/sprt.js';
 import type { ComparisonPair, GateResult } from '../types.js';
 import { errorResult, gateResult, round } from './result.js';
+import { judgeSlices, type SliceTally, type SliceVerdict } from './slices.js';
 
 export type AgreementSpec = Pick<
   ValidationSpec,
@@ -15,6 +14,7 @@ export type AgreementSpec = Pick<
   | 'shadowTrafficSampleSize'
   | 'sprt'
   | 'minSliceSamples'
+  | 'exemptSlices'
   | 'maxDisagreementExamples'
   | 'timeoutSeconds'
 >;
@@ -24,54 +24,16 @@ export interface AgreementGateInput {
   spec: AgreementSpec;
   clock: Clock;
   signal?: AbortSignal;
+  /**
+   * The slices of the samples file with their number of samples: each must reach minSliceSamples
+   * before the gate may pass, even if no pair of it has arrived yet (slices only seen in live
+   * traffic are added as they come).
+   */
+  declaredSlices?: ReadonlyMap<string, number>;
   /** How predictions compare (output kind and tolerances); default labels. */
   output?: OutputSpec;
   /** Called after every compared pair (the CLI's progress line, the controller's status). */
   onPair?: (progress: { compared: number; agreed: number; cap: number }) => void;
-}
-
-interface SliceTally {
-  n: number;
-  agreed: number;
-}
-
-export interface SliceVerdict {
-  slice: string;
-  n: number;
-  agreement: number;
-  /** One-sided binomial p-value of H0 "slice agreement >= threshold"; null when too few samples to judge. */
-  pValue: number | null;
-  adjustedP: number | null;
-  failed: boolean;
-}
-
-/**
- * Per-slice verdicts: every slice with at least `minSamples` pairs gets the exact binomial
- * p-value P(X <= agreed | n, threshold) of "this slice agrees at least as often as required";
- * Benjamini–Hochberg at level `q` across the judged slices names the ones that fail.
- */
-export function judgeSlices(
-  slices: Map<string, SliceTally>,
-  threshold: number,
-  minSamples: number,
-  q: number,
-): SliceVerdict[] {
-  const all = [...slices].map(([slice, t]) => ({ slice, ...t }));
-  const judged = all.filter((s) => s.n >= minSamples);
-  const p = judged.map((s) => binomialCdf(s.agreed, s.n, threshold));
-  const bh = benjaminiHochberg(p, q);
-  const verdicts = all.map((s): SliceVerdict => {
-    const i = judged.indexOf(s);
-    return {
-      slice: s.slice,
-      n: s.n,
-      agreement: round(s.agreed / s.n),
-      pValue: i >= 0 ? round(p[i], 6) : null,
-      adjustedP: i >= 0 ? round(bh.adjusted[i], 6) : null,
-      failed: i >= 0 && bh.rejected[i],
-    };
-  });
-  return verdicts.sort((a, b) => a.agreement - b.agreement || b.n - a.n);
 }
 
 function clip(text: string, n = 300): string {
@@ -88,23 +50,27 @@ class Tally {
   candidateFailures = 0;
   readonly slices = new Map<string, SliceTally>();
   readonly examples: Record<string, unknown>[] = [];
+  private current: SliceVerdict[] | undefined;
 
   constructor(
     private readonly spec: AgreementSpec,
-    private readonly output?: OutputSpec,
-  ) {}
+    private readonly output: OutputSpec | undefined,
+    declared: ReadonlyMap<string, number> = new Map(),
+  ) {
+    for (const slice of declared.keys()) this.slices.set(slice, { n: 0, agreed: 0 });
+  }
 
   /** Count one pair; undefined when it is skipped (the baseline failed), else whether it agreed. */
   add(pair: ComparisonPair): boolean | undefined {
-    const b = readPrediction(pair.baseline);
-    if (!b) {
+    const cmp = compare(pair, this.spec, this.output);
+    const { outcome } = cmp;
+    if (outcome === 'baseline failed') {
       this.baselineFailures++;
       return undefined;
     }
-    const c = readPrediction(pair.candidate);
-    if (!c) this.candidateFailures++;
-    const cmp = c === undefined ? undefined : comparePredictions(b, c, this.spec.scoreTolerance, this.output);
-    const ok = cmp?.agree === true;
+    if (outcome === 'candidate failed') this.candidateFailures++;
+    const ok = outcome === 'agreed';
+    this.current = undefined;
     this.compared++;
     if (ok) this.agreed++;
     if (pair.slice !== undefined) {
@@ -120,27 +86,75 @@ class Tally {
         text: clip(pair.text),
         baseline: pair.baseline.body,
         candidate: pair.candidate.body,
-        predictions: { baseline: b, candidate: c ?? null },
-        ...(cmp?.distance !== undefined ? { distance: round(cmp.distance, 6) } : {}),
+        predictions: { baseline: cmp.baseline, candidate: cmp.candidate ?? null },
+        ...(cmp.distance !== undefined ? { distance: round(cmp.distance, 6) } : {}),
       });
     }
     return ok;
   }
 
   verdicts(): SliceVerdict[] {
-    return judgeSlices(
-      this.slices,
-      this.spec.agreementThreshold,
-      this.spec.minSliceSamples,
-      this.spec.sprt.alpha,
-    );
+    this.current ??= judgeSlices(this.slices, {
+      threshold: this.spec.agreementThreshold,
+      minSamples: this.spec.minSliceSamples,
+      alpha: this.spec.sprt.alpha,
+      exempt: new Set(this.spec.exemptSlices ?? []),
+    });
+    return this.current;
   }
 
-  /** Every slice seen has its minimum sample and none fails: an early pass may stop. */
-  slicesSettled(): boolean {
-    for (const t of this.slices.values()) if (t.n < this.spec.minSliceSamples) return false;
-    return this.slices.size === 0 || !this.verdicts().some((v) => v.failed);
+  /** A slice significantly below the threshold: the gate fails now, whatever the others say. */
+  failedSlice(): SliceVerdict | undefined {
+    return this.verdicts().find((v) => v.failed);
   }
+
+  /**
+   * Slices that keep the gate from passing: short of their minimum sample, or suspect (below the
+   * threshold by a one-look bound without anytime-valid proof); sampling goes on for them.
+   */
+  blockingSlices(): SliceVerdict[] {
+    return this.verdicts().filter((v) => v.status === 'short' || v.status === 'suspect');
+  }
+}
+
+export type Outcome = 'agreed' | 'disagreed' | 'candidate failed' | 'baseline failed';
+
+/** A pair's outcome with the predictions it was decided on and, where it means something, their distance. */
+export interface PairComparison {
+  outcome: Outcome;
+  baseline?: Prediction;
+  candidate?: Prediction;
+  distance?: number;
+}
+
+/**
+ * The one comparison of a pair, by the output kind (comparePredictions): a baseline that did not
+ * answer skips the pair; a candidate that did not is a disagreement.
+ */
+export function compare(
+  pair: ComparisonPair,
+  spec: Pick<AgreementSpec, 'scoreTolerance'>,
+  output?: OutputSpec,
+): PairComparison {
+  const baseline = readPrediction(pair.baseline);
+  if (!baseline) return { outcome: 'baseline failed' };
+  const candidate = readPrediction(pair.candidate);
+  if (!candidate) return { outcome: 'candidate failed', baseline };
+  const { agree, distance } = comparePredictions(baseline, candidate, spec.scoreTolerance, output);
+  return { outcome: agree ? 'agreed' : 'disagreed', baseline, candidate, distance };
+}
+
+/** "slice "html" has 12 of its 20 pairs (8 more; at its 4.1% share about 490 pairs in all)". */
+function shortText(v: SliceVerdict, spec: AgreementSpec, declared?: ReadonlyMap<string, number>): string {
+  if (v.status === 'suspect')
+    return `slice "${v.slice}" looks below the threshold (${round((v.agreement ?? 0) * 100, 1)}% of ${v.n} pairs, upper bound ${v.upper} < ${spec.agreementThreshold}) without conclusive evidence`;
+  const count = declared?.get(v.slice);
+  const total = declared ? [...declared.values()].reduce((a, b) => a + b, 0) : 0;
+  const share = count && total ? count / total : undefined;
+  const all = share
+    ? `; at its ${round(share * 100, 1)}% share about ${Math.ceil(spec.minSliceSamples / share)} pairs in all`
+    : '';
+  return `slice "${v.slice}" has ${v.n} of the ${spec.minSliceSamples} pairs it needs (${v.needs} more${all})`;
 }
 
 /** The gate's result from the final counts and the test's state. */
@@ -150,6 +164,7 @@ function agreementResult(
   r: AgreementTestResult,
   stoppedBy: StoppedBy,
   sprtDecidedAt: number | null,
+  declared?: ReadonlyMap<string, number>,
 ): GateResult {
   const { p0, p1 } = sprtHypotheses(spec.agreementThreshold, spec.sprt.indifference);
   const verdicts = tally.verdicts();
@@ -201,10 +216,9 @@ function agreementResult(
     return gateResult('agreement', 'inconclusive', `no comparison pairs (${stoppedBy})`, parts);
   }
   const rate = `${agreed}/${compared} = ${round((agreed / compared) * 100, 1)}%`;
-  const failedSlice = verdicts.find((v) => v.failed);
-  if (failedSlice) {
-    const f = failedSlice;
-    const why = `slice "${f.slice}" agrees ${round(f.agreement * 100, 1)}% over ${f.n} pairs (BH-adjusted p ${f.adjustedP} < ${spec.sprt.alpha})`;
+  const f = tally.failedSlice();
+  if (f) {
+    const why = `slice "${f.slice}" agrees ${round((f.agreement ?? 0) * 100, 1)}% over ${f.n} pairs (BH-adjusted anytime p ${f.adjustedP} < ${spec.sprt.alpha})`;
     return gateResult('agreement', 'failed', `${why}; overall ${rate}`, parts);
   }
   const t = spec.agreementThreshold;
@@ -214,6 +228,16 @@ function agreementResult(
         ? `SPRT rejected after ${compared} pairs`
         : `Wilson upper ${round(r.wilson.upper, 3)} < ${t}`;
     return gateResult('agreement', 'failed', `agreement ${rate}: ${how}`, parts);
+  }
+  const short = tally.blockingSlices();
+  if (r.decision === 'passed' && short.length > 0) {
+    const which = short.map((v) => shortText(v, spec, declared)).join('; ');
+    return gateResult(
+      'agreement',
+      'inconclusive',
+      `agreement ${rate} would pass, but ${which}: raise shadowTrafficSampleSize or add samples of that slice`,
+      parts,
+    );
   }
   if (r.decision === 'passed') {
     const how =
@@ -236,8 +260,10 @@ function agreementResult(
  * borderline within `scoreTolerance` (predictionsAgree). Wald's SPRT stops early; at the cap the
  * one-sided Wilson bound decides, and undecided is `inconclusive`, never a pass. A pair the
  * baseline failed is skipped (not the candidate's fault); one the candidate failed is a
- * disagreement. When samples carry slices, an early pass waits until every slice seen has
- * `minSliceSamples` pairs, and a slice failing under Benjamini–Hochberg fails the gate.
+ * disagreement. Slices: the gate may not pass while a declared (or seen) slice has fewer than
+ * `minSliceSamples` pairs — that is `inconclusive`, naming the slice — unless the spec exempts
+ * it; a slice whose anytime-valid evidence is significant under Benjamini–Hochberg fails the gate
+ * at once, whatever the overall rate (gates/slices.ts).
  */
 export async function agreementGate(input: AgreementGateInput): Promise<GateResult> {
   const { spec, clock } = input;
@@ -250,22 +276,23 @@ export async function agreementGate(input: AgreementGateInput): Promise<GateResu
     cap,
   });
   const deadline = clock.now() + spec.timeoutSeconds * 1000;
-  const tally = new Tally(spec, input.output);
+  const tally = new Tally(spec, input.output, input.declaredSlices);
   let stoppedBy: StoppedBy = 'source exhausted';
   let sprtDecidedAt: number | null = null;
   // Why to stop after the latest pair, if at all.
+  const afterPair = (): StoppedBy | undefined => {
+    const r = test.result();
+    if (r.decidedBy === 'sprt') sprtDecidedAt ??= tally.compared;
+    // Failure (overall, or of one slice) is final at once; an early pass still owes every
+    // declared slice its minimum sample, so the SPRT may not stop before the slices are decidable.
+    if (r.decision === 'failed' || tally.failedSlice()) return 'decision';
+    if (r.decision === 'passed' && r.decidedBy === 'sprt' && tally.blockingSlices().length === 0)
+      return 'decision';
+    return tally.compared >= cap ? 'cap' : undefined;
+  };
   const stopReason = (counted: boolean): StoppedBy | undefined => {
-    if (counted) {
-      const r = test.result();
-      if (r.decidedBy === 'sprt') sprtDecidedAt ??= tally.compared;
-      // Early failure is final; an early pass still owes every slice its minimum sample.
-      if (
-        r.decision === 'failed' ||
-        (r.decision === 'passed' && r.decidedBy === 'sprt' && tally.slicesSettled())
-      )
-        return 'decision';
-      if (tally.compared >= cap) return 'cap';
-    }
+    const after = counted ? afterPair() : undefined;
+    if (after) return after;
     if (input.signal?.aborted) return 'aborted';
     if (clock.now() > deadline) return 'timeout';
     // A source of nothing but baseline failures must still end.
@@ -290,5 +317,5 @@ export async function agreementGate(input: AgreementGateInput): Promise<GateResu
       compared: tally.compared,
     });
   }
-  return agreementResult(spec, tally, test.result(), stoppedBy, sprtDecidedAt);
+  return agreementResult(spec, tally, test.result(), stoppedBy, sprtDecidedAt, input.declaredSlices);
 }

@@ -37,7 +37,8 @@ describe('latency gate', () => {
       clock: systemClock(),
     });
     expect(r.status).toBe('failed');
-    expect(r.summary).toContain('× baseline P95');
+    expect(r.summary).toMatch(/^candidate P95 [\d.]+× \[[\d.]+, [\d.]+\] × baseline P95, all above 1\.2×/);
+    expect(r.measured.rounds).toBe(8); // decided at the first look
     expect(r.measured.p95Ms as number).toBeGreaterThanOrEqual(150);
     const ev = r.evidence as { baseline: { count: number }; candidate: { count: number } };
     expect(ev.baseline.count).toBeGreaterThan(0);
@@ -65,7 +66,8 @@ describe('latency gate', () => {
       monitor,
       noiseFloorMs: 1000,
     });
-    expect(r.status).toBe('passed');
+    expect(r.status, JSON.stringify(r.evidence.intervals)).toBe('passed');
+    expect(r.measured.rounds, JSON.stringify(r.evidence.intervals)).toBe(8);
     const ev = r.evidence as {
       baseline: { count: number; requests: number };
       candidate: { count: number; requests: number };
@@ -73,17 +75,18 @@ describe('latency gate', () => {
     // everything the server saw = measured requests of both roles + 2 × 7 warm-up requests
     expect(fast.requests.predict - before).toBe(ev.baseline.requests + ev.candidate.requests + 14);
     expect(ev.baseline.count).toBe(ev.baseline.requests);
+    // both colors are measured in the same instants (interleaved), each round watched for both
     expect(phases.slice(0, 8)).toEqual([
       'start baseline',
+      'start candidate',
       'stop baseline true',
-      'start candidate',
-      'stop candidate true',
-      'start candidate',
       'stop candidate true',
       'start baseline',
+      'start candidate',
       'stop baseline true',
+      'stop candidate true',
     ]);
-    expect(phases).toHaveLength(16); // 4 rounds per color by default, ABBA order
+    expect(phases).toHaveLength(32); // 8 rounds × 2 colors × start/stop (passed at the first look)
   });
 
   it('fails on an absolute SLA bound even when there is no regression', async () => {
@@ -96,7 +99,28 @@ describe('latency gate', () => {
       clock: systemClock(),
     });
     expect(r.status).toBe('failed');
-    expect(r.summary).toMatch(/candidate P50 .*ms > SLA 5ms/);
+    expect(r.summary).toMatch(/candidate P50 [\d.]+ms \[[\d.]+, [\d.]+\]ms, all above SLA 5ms/);
+  });
+
+  it('keeps adding rounds, 4 at a time up to maxRounds, while another judge of the rounds is undecided', async () => {
+    let asked = 0;
+    const r = await latencyGate({
+      client,
+      baseline: [fast.url],
+      candidate: [fast.url],
+      texts: ['x'],
+      spec: { ...spec, durationSeconds: 0.16, maxRegressionRatio: 100, maxRounds: 16 },
+      clock: systemClock(),
+      noiseFloorMs: 1000,
+      othersUndecided: () => {
+        asked++;
+        return true;
+      },
+    });
+    expect(r.status).toBe('passed');
+    expect(r.measured.rounds).toBe(16);
+    expect(asked).toBe(3); // at every look; the last one ends the run regardless
+    expect((r.evidence.load as { looks: number[] }).looks).toEqual([8, 12, 16]);
   });
 
   it('a candidate that answers only errors under load is an error (nothing measured)', async () => {

@@ -4,7 +4,9 @@ import type { LatencySpec } from '../../spec/types.js';
 import type { Clock } from '../clock.js';
 import type { HttpClient } from '../http.js';
 import { createLatencyHistogram, runLoadPhase } from '../load.js';
+import { runPairedLoad } from '../paired-load.js';
 import type { GateResult } from '../types.js';
+import { type IntervalVerdict, intervalText, judgeOnInterval, looks } from './interval-rule.js';
 import { errorResult, gateResult, round } from './result.js';
 
 export type Role = 'baseline' | 'candidate';
@@ -32,17 +34,19 @@ export interface LatencyGateInput {
    */
   monitor?: PhaseMonitor;
   /**
-   * Measured rounds per color, alternating baseline/candidate as ABBA…: background load on a
-   * shared machine drifts, and alternation spreads it over both colors. Default 4.
+   * Asked at each look once this gate has decided: true while another judge of the same rounds
+   * (the resources gate) still straddles its limit, so more rounds are measured for it.
    */
-  rounds?: number;
+  othersUndecided?: () => boolean;
   /**
-   * P95s this close are equal: sub-millisecond P95s on loopback jitter by more than 20%,
-   * so the ratio check allows candidate P95 <= max(ratio × baseline, baseline + floor). Default 0.5 ms.
+   * Added to both P95s of a round before their ratio: loopback answers of a fraction of a
+   * millisecond jitter by more than 20%, which is no regression anyone would notice. Default 0.
    */
   noiseFloorMs?: number;
   /** Candidate error ratio under load above which the gate fails. Default 0.01. */
   maxErrorRatio?: number;
+  /** Error allowed to each bound of each interval over all looks (Bonferroni-split). Default 0.05. */
+  alpha?: number;
 }
 
 interface Measured {
@@ -64,20 +68,19 @@ interface Totals {
   ms: number;
 }
 
-/** ABBA… order: each round flips which color goes first. */
-function phaseOrder(rounds: number): Role[] {
-  const order: Role[] = [];
-  for (let r = 0; r < rounds; r++)
-    order.push(...((r % 2 === 0 ? ['baseline', 'candidate'] : ['candidate', 'baseline']) as Role[]));
-  return order;
+/** One round's percentiles per color (ms); null when that color answered nothing in it. */
+interface Round {
+  baseline: { p50: number; p95: number; p99: number } | null;
+  candidate: { p50: number; p95: number; p99: number } | null;
 }
 
+const ms = (h: Histogram, pct: number) => round(h.getValueAtPercentile(pct) / 1000, 3);
+
 function summarise(h: Histogram, t: Totals): Measured {
-  const ms = (pct: number) => round(h.getValueAtPercentile(pct) / 1000, 3);
   return {
-    p50: ms(50),
-    p95: ms(95),
-    p99: ms(99),
+    p50: ms(h, 50),
+    p95: ms(h, 95),
+    p99: ms(h, 99),
     max: round(h.maxValue / 1000, 3),
     count: h.totalCount,
     requests: t.requests,
@@ -87,8 +90,8 @@ function summarise(h: Histogram, t: Totals): Measured {
   };
 }
 
-/** Warm up both colors, then run the measured phases; returns each color's summary. */
-async function measure(input: LatencyGateInput, rounds: number): Promise<Record<Role, Measured>> {
+/** The rounds measured so far and both colors' totals; `round()` runs one more (AB or BA). */
+function createRounds(input: LatencyGateInput) {
   const { spec } = input;
   const urls: Record<Role, string[]> = { baseline: input.baseline, candidate: input.candidate };
   const hist = { baseline: createLatencyHistogram(), candidate: createLatencyHistogram() };
@@ -96,6 +99,7 @@ async function measure(input: LatencyGateInput, rounds: number): Promise<Record<
     baseline: { requests: 0, errors: 0, errorSamples: new Set(), ms: 0 },
     candidate: { requests: 0, errors: 0, errorSamples: new Set(), ms: 0 },
   };
+  const rounds: Round[] = [];
   const common = {
     client: input.client,
     texts: input.texts,
@@ -103,104 +107,188 @@ async function measure(input: LatencyGateInput, rounds: number): Promise<Record<
     clock: input.clock,
     signal: input.signal,
   };
-  try {
-    for (const role of ['baseline', 'candidate'] as const)
-      await runLoadPhase({
-        ...common,
-        calls: input.calls?.[role],
-        urls: urls[role],
-        requests: spec.warmupRequests,
-      });
-    const phaseMs = (spec.durationSeconds * 1000) / rounds;
-    for (const role of phaseOrder(rounds)) {
-      await input.monitor?.start(role, phaseMs).catch(() => undefined);
-      const p = await runLoadPhase({
-        ...common,
-        calls: input.calls?.[role],
-        urls: urls[role],
-        durationMs: phaseMs,
-        histogram: hist[role],
-      });
-      await input.monitor?.stop(role, p.requests).catch(() => undefined);
-      const t = totals[role];
-      t.requests += p.requests;
-      t.errors += p.errors;
-      t.ms += p.elapsedMs;
-      for (const e of p.errorSamples) t.errorSamples.add(e);
-    }
-    return {
+  // Each color gets durationSeconds of load over the first minRounds rounds, as the seed's
+  // phases did; a round loads both colors at once, interleaved (paired-load.ts).
+  const roundMs = (spec.durationSeconds * 1000) / (spec.minRounds ?? 8);
+  const roles = ['baseline', 'candidate'] as const;
+  const percentiles = (h: Histogram) =>
+    h.totalCount > 0 ? { p50: ms(h, 50), p95: ms(h, 95), p99: ms(h, 99) } : null;
+  return {
+    rounds,
+    phaseMs: roundMs,
+    async warmUp() {
+      for (const role of roles)
+        await runLoadPhase({
+          ...common,
+          calls: input.calls?.[role],
+          urls: urls[role],
+          requests: spec.warmupRequests,
+        });
+    },
+    async round() {
+      const h = { baseline: createLatencyHistogram(), candidate: createLatencyHistogram() };
+      try {
+        for (const role of roles) await input.monitor?.start(role, roundMs).catch(() => undefined);
+        const p = await runPairedLoad({
+          ...common,
+          calls: input.calls,
+          urls,
+          durationMs: roundMs,
+          histograms: h,
+        });
+        for (const role of roles) {
+          await input.monitor?.stop(role, p.requests[role]).catch(() => undefined);
+          const t = totals[role];
+          t.requests += p.requests[role];
+          t.errors += p.errors[role];
+          t.ms += p.elapsedMs;
+          for (const e of p.errorSamples[role]) t.errorSamples.add(e);
+          hist[role].add(h[role]);
+        }
+        rounds.push({ baseline: percentiles(h.baseline), candidate: percentiles(h.candidate) });
+      } finally {
+        h.baseline.destroy();
+        h.candidate.destroy();
+      }
+    },
+    summaries: () => ({
       baseline: summarise(hist.baseline, totals.baseline),
       candidate: summarise(hist.candidate, totals.candidate),
-    };
-  } finally {
-    hist.baseline.destroy();
-    hist.candidate.destroy();
-  }
+    }),
+    destroy() {
+      hist.baseline.destroy();
+      hist.candidate.destroy();
+    },
+  };
 }
 
-/** Every reason the candidate fails, empty when it passes. */
-function latencyProblems(
-  spec: LatencySpec,
-  base: Measured,
-  cand: Measured,
-  allowedP95: number,
-  maxErrorRatio: number,
-): string[] {
-  const problems: string[] = [];
-  for (const [key, value, bound] of [
-    ['P50', cand.p50, spec.p50Ms],
-    ['P95', cand.p95, spec.p95Ms],
-    ['P99', cand.p99, spec.p99Ms],
+type Verdicts = { name: string; verdict: IntervalVerdict; unit: string }[];
+
+/** Every interval the gate judges at this look: the P95 ratio, and each absolute SLA that is set. */
+function judge(spec: LatencySpec, rounds: readonly Round[], floor: number, alpha: number): Verdicts {
+  const both = rounds.filter((r) => r.baseline && r.candidate) as {
+    baseline: Round['candidate'] & {};
+    candidate: Round['candidate'] & {};
+  }[];
+  const out: Verdicts = [
+    {
+      name: 'P95 ratio',
+      unit: '×',
+      verdict: judgeOnInterval(
+        both.map((r) => (r.candidate.p95 + floor) / (r.baseline.p95 + floor)),
+        spec.maxRegressionRatio,
+        alpha,
+      ),
+    },
+  ];
+  const own = rounds.flatMap((r) => (r.candidate ? [r.candidate] : []));
+  for (const [key, bound] of [
+    ['p50', spec.p50Ms],
+    ['p95', spec.p95Ms],
+    ['p99', spec.p99Ms],
   ] as const) {
-    if (bound !== undefined && value > bound) problems.push(`candidate ${key} ${value}ms > SLA ${bound}ms`);
+    if (bound === undefined) continue;
+    out.push({
+      name: `candidate ${key.toUpperCase()}`,
+      unit: 'ms',
+      verdict: judgeOnInterval(
+        own.map((c) => c[key]),
+        bound,
+        alpha,
+      ),
+    });
   }
-  if (cand.p95 > allowedP95)
-    problems.push(`candidate P95 ${cand.p95}ms > ${spec.maxRegressionRatio}× baseline P95 ${base.p95}ms`);
-  const errorRatio = cand.requests > 0 ? cand.errors / cand.requests : 0;
-  if (errorRatio > maxErrorRatio)
-    problems.push(`candidate failed ${round(errorRatio * 100, 2)}% of requests under load`);
-  return problems;
+  return out;
+}
+
+function overall(verdicts: Verdicts): 'passed' | 'failed' | 'undecided' {
+  if (verdicts.some((v) => v.verdict.status === 'failed')) return 'failed';
+  return verdicts.every((v) => v.verdict.status === 'passed') ? 'passed' : 'undecided';
+}
+
+/** How many rounds are measured and when the rule looks; each look gets α / looks per bound. */
+export function roundPlan(spec: LatencySpec, alpha = 0.05) {
+  const minRounds = Math.max(5, spec.minRounds ?? 8);
+  const maxRounds = Math.max(minRounds, spec.maxRounds ?? 20);
+  const at = looks(minRounds, maxRounds);
+  return { minRounds, maxRounds, looks: at, alpha: alpha / at.length };
 }
 
 /**
- * Latency gate: warm each color up (unrecorded), then drive closed-loop load at
- * `spec.concurrency` for `spec.durationSeconds` per color, in alternating rounds, into one HDR
- * histogram per color. Passes when the candidate's P50/P95/P99 meet the SLA bounds that are set and
- * its P95 <= maxRegressionRatio × the baseline's.
+ * Latency gate: warm each color up (unrecorded), then measure paired rounds — closed-loop load
+ * with `spec.concurrency` requests in flight, alternating between the colors request by request
+ * (paired-load.ts) — and judge the
+ * per-round P95 ratio candidate/baseline, and the candidate's own per-round percentiles against
+ * any absolute SLA, on Hodges–Lehmann intervals (gates/interval-rule.ts): failed only when an
+ * interval lies wholly above its limit, passed when every one lies at or below, otherwise rounds
+ * are added 4 at a time up to `maxRounds`, then `inconclusive`. More than 1% failed requests under
+ * load fails. A ratio per round (not of the pooled P95s) is what makes it robust: both colors of
+ * a round were measured in the same instants, so whatever else the machine did hit both.
  */
 export async function latencyGate(input: LatencyGateInput): Promise<GateResult> {
   const { spec } = input;
-  const rounds = Math.max(1, input.rounds ?? 4);
-  const floor = input.noiseFloorMs ?? 0.5;
+  const { looks: at, alpha } = roundPlan(spec, input.alpha);
+  const floor = input.noiseFloorMs ?? 0;
   const maxErrorRatio = input.maxErrorRatio ?? 0.01;
   if ((input.calls?.candidate.length ?? input.texts?.length ?? 0) === 0)
     return errorResult('latency', 'no requests to send');
-  let m: Record<Role, Measured>;
+  const m = createRounds(input);
   try {
-    m = await measure(input, rounds);
-  } catch (err) {
-    return errorResult('latency', `load generation failed: ${(err as Error).message}`);
-  }
-  const { baseline: base, candidate: cand } = m;
-  for (const role of ['baseline', 'candidate'] as const) {
-    if (m[role].count === 0) {
-      return errorResult(
-        'latency',
-        `${role} answered no request under load (${m[role].errorSamples.join('; ') || 'no response'})`,
-        { [role]: m[role] },
-      );
+    let verdicts: Verdicts = [];
+    let decision: 'passed' | 'failed' | 'undecided' = 'undecided';
+    try {
+      await m.warmUp();
+      for (const n of at) {
+        while (m.rounds.length < n && !input.signal?.aborted) await m.round();
+        verdicts = judge(spec, m.rounds, floor, alpha);
+        decision = overall(verdicts);
+        if (decision === 'failed' || input.signal?.aborted) break;
+        if (decision === 'passed' && !input.othersUndecided?.()) break;
+      }
+    } catch (err) {
+      return errorResult('latency', `load generation failed: ${(err as Error).message}`);
     }
+    const s = m.summaries();
+    for (const role of ['baseline', 'candidate'] as const) {
+      if (s[role].count === 0) {
+        return errorResult(
+          'latency',
+          `${role} answered no request under load (${s[role].errorSamples.join('; ') || 'no response'})`,
+          { [role]: s[role] },
+        );
+      }
+    }
+    return latencyResult(spec, s, verdicts, decision, {
+      rounds: m.rounds,
+      phaseMs: m.phaseMs,
+      floor,
+      maxErrorRatio,
+      looks: at,
+    });
+  } finally {
+    m.destroy();
   }
-  const allowedP95 = Math.max(spec.maxRegressionRatio * base.p95, base.p95 + floor);
-  const ratio = base.p95 > 0 ? round(cand.p95 / base.p95, 3) : null;
-  const problems = latencyProblems(spec, base, cand, allowedP95, maxErrorRatio);
+}
+
+function latencyResult(
+  spec: LatencySpec,
+  s: Record<Role, Measured>,
+  verdicts: Verdicts,
+  decision: 'passed' | 'failed' | 'undecided',
+  run: { rounds: Round[]; phaseMs: number; floor: number; maxErrorRatio: number; looks: number[] },
+): GateResult {
+  const { baseline: base, candidate: cand } = s;
+  const ratio = verdicts[0].verdict;
   const errorRatio = cand.requests > 0 ? round(cand.errors / cand.requests, 4) : 0;
   const measured = {
     p50Ms: cand.p50,
     p95Ms: cand.p95,
     p99Ms: cand.p99,
     baselineP95Ms: base.p95,
-    ratio,
+    ratio: Number.isFinite(ratio.estimate) ? ratio.estimate : null,
+    ratioLower: ratio.lower,
+    ratioUpper: Number.isFinite(ratio.upper) ? ratio.upper : null,
+    rounds: run.rounds.length,
     errorRatio,
   };
   const threshold = {
@@ -209,27 +297,48 @@ export async function latencyGate(input: LatencyGateInput): Promise<GateResult> 
     p99Ms: spec.p99Ms ?? null,
     baselineP95Ms: null,
     ratio: spec.maxRegressionRatio,
-    errorRatio: maxErrorRatio,
+    errorRatio: run.maxErrorRatio,
   };
+  const problems = verdicts
+    .filter((v) => v.verdict.status === 'failed')
+    .map((v) =>
+      v.name === 'P95 ratio'
+        ? `candidate P95 ${intervalText(v.verdict)} × baseline P95, all above ${spec.maxRegressionRatio}×`
+        : `${v.name} ${intervalText(v.verdict, 'ms')}ms, all above SLA ${v.verdict.limit}ms`,
+    );
+  if (errorRatio > run.maxErrorRatio)
+    problems.push(`candidate failed ${round(errorRatio * 100, 2)}% of requests under load`);
   const evidence = {
     baseline: base,
     candidate: cand,
-    allowedP95Ms: round(allowedP95, 3),
-    noiseFloorMs: floor,
+    intervals: Object.fromEntries(verdicts.map((v) => [v.name, v.verdict])),
+    method: 'Hodges–Lehmann interval of per-round log ratios (signed-rank bounds), Bonferroni over looks',
+    rounds: run.rounds,
+    noiseFloorMs: run.floor,
     load: {
       concurrency: spec.concurrency,
-      durationSeconds: spec.durationSeconds,
+      roundMs: round(run.phaseMs, 1),
       warmupRequests: spec.warmupRequests,
-      rounds,
+      looks: run.looks,
     },
     problems,
   };
-  if (problems.length > 0)
-    return gateResult('latency', 'failed', problems.join('; '), { measured, threshold, evidence });
+  const parts = { measured, threshold, evidence };
+  if (problems.length > 0) return gateResult('latency', 'failed', problems.join('; '), parts);
+  const all = verdicts
+    .map((v) => `${v.name} ${intervalText(v.verdict, v.unit === 'ms' ? 'ms' : '×')}`)
+    .join(', ');
+  if (decision === 'passed')
+    return gateResult(
+      'latency',
+      'passed',
+      `candidate P50/P95/P99 ${cand.p50}/${cand.p95}/${cand.p99}ms; P95 ${intervalText(ratio)} baseline over ${run.rounds.length} rounds (≤ ${spec.maxRegressionRatio}×)`,
+      parts,
+    );
   return gateResult(
     'latency',
-    'passed',
-    `candidate P50/P95/P99 ${cand.p50}/${cand.p95}/${cand.p99}ms; P95 ${ratio ?? '–'}× baseline (≤ ${spec.maxRegressionRatio}×)`,
-    { measured, threshold, evidence },
+    'inconclusive',
+    `undecided after ${run.rounds.length} rounds: ${all} straddle the limits (P95 ratio ≤ ${spec.maxRegressionRatio}×)`,
+    parts,
   );
 }

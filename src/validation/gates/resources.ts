@@ -1,15 +1,96 @@
 import type { ResourcesSpec } from '../../spec/types.js';
-import type { ResourceReading } from '../resource-monitor.js';
+import type { PhaseReading, ResourceReading } from '../resource-monitor.js';
 import type { GateResult } from '../types.js';
+import { type IntervalVerdict, intervalText, judgeOnInterval } from './interval-rule.js';
 import { errorResult, gateResult, round } from './result.js';
 
 export interface ResourcesGateInput {
   readings: { baseline: ResourceReading | { error: string }; candidate: ResourceReading | { error: string } };
   spec: ResourcesSpec;
   source: string;
+  /**
+   * Each color's measured phases in order (the latency gate's paired rounds). With at least
+   * MIN_ROUNDS pairs the gate judges per-round ratios on intervals; otherwise (no load run: one
+   * idle sample per color) it compares the aggregate readings.
+   */
+  phases?: { baseline: PhaseReading[]; candidate: PhaseReading[] };
+  /** Error allowed to each bound at this look (the latency gate's per-look α). Default 0.05. */
+  alpha?: number;
 }
 
 const MB = 1024 * 1024;
+
+/** The signed-rank interval needs 5 rounds before it can bound anything at α = 0.05. */
+export const MIN_ROUNDS = 5;
+
+interface Judged {
+  name: string;
+  unit: string;
+  verdict: IntervalVerdict;
+}
+
+/**
+ * The interval judgements of paired rounds: CPU per request (or CPU percent when request counts
+ * are unknown) and RSS as ratios candidate/baseline against maxRatioToBlue, and the candidate's
+ * own RSS and CPU against the absolute budgets that are set.
+ */
+export function judgeResourceRounds(
+  phases: { baseline: PhaseReading[]; candidate: PhaseReading[] },
+  spec: ResourcesSpec,
+  alpha: number,
+): Judged[] {
+  const n = Math.min(phases.baseline.length, phases.candidate.length);
+  const pairs = Array.from({ length: n }, (_, i) => ({ b: phases.baseline[i], c: phases.candidate[i] }));
+  const perRequest = pairs.every((p) => p.b.cpuMsPerRequest !== null && p.c.cpuMsPerRequest !== null);
+  const cpu = pairs.map((p) =>
+    perRequest
+      ? (p.c.cpuMsPerRequest as number) / (p.b.cpuMsPerRequest as number)
+      : p.c.cpuPercent / p.b.cpuPercent,
+  );
+  const out: Judged[] = [
+    {
+      name: perRequest ? 'CPU per request' : 'CPU',
+      unit: '×',
+      verdict: judgeOnInterval(cpu, spec.maxRatioToBlue, alpha),
+    },
+    {
+      name: 'RSS',
+      unit: '×',
+      verdict: judgeOnInterval(
+        pairs.map((p) => p.c.rssBytes / p.b.rssBytes),
+        spec.maxRatioToBlue,
+        alpha,
+      ),
+    },
+  ];
+  if (spec.maxRssMb !== undefined)
+    out.push({
+      name: 'candidate RSS',
+      unit: 'MB',
+      verdict: judgeOnInterval(
+        pairs.map((p) => p.c.rssBytes / MB),
+        spec.maxRssMb,
+        alpha,
+      ),
+    });
+  if (spec.maxCpuPercent !== undefined)
+    out.push({
+      name: 'candidate CPU',
+      unit: '%',
+      verdict: judgeOnInterval(
+        pairs.map((p) => p.c.cpuPercent),
+        spec.maxCpuPercent,
+        alpha,
+      ),
+    });
+  return out;
+}
+
+/** passed / failed / undecided over the judgements (the latency gate asks, to add rounds). */
+export function resourceRoundsDecision(judged: readonly Judged[]): 'passed' | 'failed' | 'undecided' {
+  if (judged.some((j) => j.verdict.status === 'failed')) return 'failed';
+  return judged.every((j) => j.verdict.status === 'passed') ? 'passed' : 'undecided';
+}
 
 interface Compared {
   rssMb: number;
@@ -48,6 +129,13 @@ function resourceProblems(spec: ResourcesSpec, c: ResourceReading, k: Compared):
 
 const orNull = (x: number | null, digits: number) => (x === null ? null : round(x, digits));
 
+/** A color's reading as the evidence shows it. */
+const usage = (r: ResourceReading) => ({
+  rssMb: round(r.rssBytes / MB, 1),
+  cpuPercent: round(r.cpuPercent, 1),
+  cpuMsPerRequest: orNull(r.cpuMsPerRequest, 4),
+});
+
 /**
  * Resources gate: the candidate's RSS and CPU during load are within the absolute budgets that are
  * set and at most `maxRatioToBlue` × the baseline's. CPU is compared per request served when
@@ -65,6 +153,8 @@ export function resourcesGate(input: ResourcesGateInput): GateResult {
       source: input.source,
     });
   const { spec } = input;
+  const rounds = input.phases ? Math.min(input.phases.baseline.length, input.phases.candidate.length) : 0;
+  if (input.phases && rounds >= MIN_ROUNDS) return intervalResult(input, input.phases, b, c);
   const k = compare(b, c);
   const problems = resourceProblems(spec, c, k);
   const measured = {
@@ -84,16 +174,8 @@ export function resourcesGate(input: ResourcesGateInput): GateResult {
   const evidence = {
     source: input.source,
     cpuCompared: k.perRequest ? 'per request' : 'percent',
-    baseline: {
-      rssMb: round(b.rssBytes / MB, 1),
-      cpuPercent: round(b.cpuPercent, 1),
-      cpuMsPerRequest: orNull(b.cpuMsPerRequest, 4),
-    },
-    candidate: {
-      rssMb: measured.rssMb,
-      cpuPercent: measured.cpuPercent,
-      cpuMsPerRequest: measured.cpuMsPerRequest,
-    },
+    baseline: usage(b),
+    candidate: usage(c),
     problems,
   };
   if (problems.length > 0)
@@ -103,5 +185,67 @@ export function resourcesGate(input: ResourcesGateInput): GateResult {
     'passed',
     `candidate RSS ${measured.rssMb} MB (${measured.rssRatio ?? '–'}× baseline), CPU ${measured.cpuRatio ?? '–'}× baseline${k.perRequest ? ' per request' : ''} (≤ ${spec.maxRatioToBlue}×)`,
     { measured, threshold, evidence },
+  );
+}
+
+/** The gate's result from paired rounds: decided on intervals, like the latency gate. */
+function intervalResult(
+  input: ResourcesGateInput,
+  phases: { baseline: PhaseReading[]; candidate: PhaseReading[] },
+  b: ResourceReading,
+  c: ResourceReading,
+): GateResult {
+  const { spec } = input;
+  const judged = judgeResourceRounds(phases, spec, input.alpha ?? 0.05);
+  const decision = resourceRoundsDecision(judged);
+  const [cpu, rss] = judged;
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  const measured = {
+    rssMb: round(c.rssBytes / MB, 1),
+    cpuPercent: round(c.cpuPercent, 1),
+    cpuMsPerRequest: orNull(c.cpuMsPerRequest, 4),
+    rssRatio: finite(rss.verdict.estimate),
+    cpuRatio: finite(cpu.verdict.estimate),
+    cpuRatioUpper: finite(cpu.verdict.upper),
+    rounds: cpu.verdict.rounds,
+  };
+  const threshold = {
+    rssMb: spec.maxRssMb ?? null,
+    cpuPercent: spec.maxCpuPercent ?? null,
+    cpuMsPerRequest: null,
+    rssRatio: spec.maxRatioToBlue,
+    cpuRatio: spec.maxRatioToBlue,
+  };
+  const text = (j: Judged) => `${j.name} ${intervalText(j.verdict, j.unit === '×' ? '×' : ` ${j.unit}`)}`;
+  const problems = judged
+    .filter((j) => j.verdict.status === 'failed')
+    .map(
+      (j) =>
+        `${text(j)}${j.unit === '×' ? ' baseline' : ''}, all above ${j.verdict.limit}${j.unit === '×' ? '×' : ` ${j.unit}`}`,
+    );
+  const evidence = {
+    source: input.source,
+    cpuCompared: cpu.name === 'CPU per request' ? 'per request' : 'percent',
+    method: 'Hodges–Lehmann interval of per-round log ratios (signed-rank bounds)',
+    intervals: Object.fromEntries(judged.map((j) => [j.name, j.verdict])),
+    baseline: usage(b),
+    candidate: usage(c),
+    problems,
+  };
+  const parts = { measured, threshold, evidence };
+  const all = judged.map(text).join(', ');
+  if (decision === 'failed') return gateResult('resources', 'failed', problems.join('; '), parts);
+  if (decision === 'passed')
+    return gateResult(
+      'resources',
+      'passed',
+      `candidate ${all} over ${measured.rounds} rounds (≤ ${spec.maxRatioToBlue}×)`,
+      parts,
+    );
+  return gateResult(
+    'resources',
+    'inconclusive',
+    `undecided after ${measured.rounds} rounds: ${all} straddle the limits (≤ ${spec.maxRatioToBlue}×)`,
+    parts,
   );
 }

@@ -39,6 +39,20 @@ describe('replayPairs', () => {
     });
   });
 
+  it('sends in the given order when one is given, naming each pair by its line in the file', async () => {
+    const order = [29, 0, 15];
+    const got = [];
+    for await (const p of replayPairs({
+      client,
+      baseline: [blue.url],
+      candidate: [green.url],
+      samples,
+      order,
+    }))
+      got.push(p.id);
+    expect(got).toEqual(['sample-30', 'sample-1', 'sample-16']);
+  });
+
   it('stops sending when the consumer stops: at most `concurrency` samples beyond what was taken', async () => {
     const before = green.requests.predict;
     let taken = 0;

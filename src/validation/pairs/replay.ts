@@ -13,6 +13,8 @@ export interface ReplayOptions {
   baseline: string[];
   candidate: string[];
   samples: readonly Sample[];
+  /** Indices into `samples` in the order to send them (stratifiedOrder); default file order. */
+  order?: readonly number[];
   /** Samples in flight at once (each sends one request to each color). */
   concurrency?: number;
   timeoutMs?: number;
@@ -37,7 +39,7 @@ function sendTo(opts: ReplayOptions, protocol: Protocol, url: string, s: Sample)
 
 /**
  * Replay a samples file to both colors (the seed's ShadowValidator), yielding pairs in file order
- * with at most `concurrency` samples in flight. The consumer pulls: when it stops (the SPRT
+ * (or in `order`) with at most `concurrency` samples in flight. The consumer pulls: when it stops (the SPRT
  * decided), no further sample is sent.
  */
 export async function* replayPairs(opts: ReplayOptions): AsyncGenerator<ComparisonPair> {
@@ -46,10 +48,13 @@ export async function* replayPairs(opts: ReplayOptions): AsyncGenerator<Comparis
   const { baseline: bp, candidate: cp } = opts.protocols ?? { baseline: greenlight, candidate: greenlight };
   const inFlight: Promise<ComparisonPair>[] = [];
   let next = 0;
-  const start = (i: number): Promise<ComparisonPair> => {
+  const order = opts.order;
+  const total = order?.length ?? opts.samples.length;
+  const start = (k: number): Promise<ComparisonPair> => {
+    const i = order ? order[k] : k;
     const s = opts.samples[i];
-    const b = opts.baseline[i % opts.baseline.length];
-    const c = opts.candidate[i % opts.candidate.length];
+    const b = opts.baseline[k % opts.baseline.length];
+    const c = opts.candidate[k % opts.candidate.length];
     return Promise.all([sendTo(opts, bp, b, s), sendTo(opts, cp, c, s)]).then(([baseline, candidate]) => ({
       id: `sample-${i + 1}`,
       text: s.text,
@@ -61,8 +66,8 @@ export async function* replayPairs(opts: ReplayOptions): AsyncGenerator<Comparis
     }));
   };
   try {
-    while (next < opts.samples.length || inFlight.length > 0) {
-      while (inFlight.length < concurrency && next < opts.samples.length && !opts.signal?.aborted)
+    while (next < total || inFlight.length > 0) {
+      while (inFlight.length < concurrency && next < total && !opts.signal?.aborted)
         inFlight.push(start(next++));
       const head = inFlight.shift();
       if (head === undefined) return;

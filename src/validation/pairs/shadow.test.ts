@@ -49,6 +49,14 @@ describe('router shadow pairs', () => {
     );
   });
 
+  it('a request that names its slice is counted in it (live traffic judged per slice)', () => {
+    expect(toComparisonPair(sp(9, '{"text":"hi","slice":"html"}'))).toMatchObject({
+      text: 'hi',
+      slice: 'html',
+    });
+    expect(toComparisonPair(sp(10, '{"text":"hi","slice":3}'))).not.toHaveProperty('slice');
+  });
+
   it('skips requests without a text body', () => {
     expect(toComparisonPair(sp(1, ''))).toBeUndefined();
     expect(toComparisonPair(sp(2, '{"instances":[]}'))).toBeUndefined();

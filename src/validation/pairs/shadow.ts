@@ -19,6 +19,12 @@ const greenlightDecoding = (): ShadowDecoding => {
   return { protocols: { baseline: p, candidate: p }, kind: 'label' };
 };
 
+/** The `slice` a request body names, if any. */
+function sliceOf(body: unknown): { slice?: string } {
+  const slice = (body as { slice?: unknown } | null)?.slice;
+  return typeof slice === 'string' && slice !== '' ? { slice } : {};
+}
+
 /** A user request the baseline's protocol would send as a prediction (same method and path, an input it can encode). */
 function isPrediction(p: ShadowPair, protocol: Protocol, body: unknown): boolean {
   if (p.method !== protocol.method || p.path.split('?')[0] !== protocol.path) return false;
@@ -48,7 +54,9 @@ export interface ShadowSourceOptions {
  * Turn a router shadow pair into a comparison pair: the primary (user-facing) response is the
  * baseline, the shadow copy the candidate, each decoded by its side's protocol (the router copies
  * raw HTTP). Returns undefined for requests that are not the baseline protocol's prediction
- * request (health probes, metadata, batches): they carry nothing to compare.
+ * request (health probes, metadata, batches): they carry nothing to compare. A request that names
+ * its `slice` at the top of its body (as samples do: `{"text", "slice"}`) is counted in that
+ * slice, so live traffic is judged per slice too.
  */
 export function toComparisonPair(
   p: ShadowPair,
@@ -64,6 +72,7 @@ export function toComparisonPair(
     id: `shadow-${p.seq}`,
     text: describeInput(req),
     input: req,
+    ...sliceOf(req),
     baseline: withPrediction(
       {
         status: p.primary.status,
