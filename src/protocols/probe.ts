@@ -1,5 +1,5 @@
+import { readPath } from '../spec/json-path.js';
 import type { ProbeSpec } from '../spec/types.js';
-import { readPath } from './json-path.js';
 
 /** What one probe saw: passed, or why not in one line ("GET /ready answered 503"). */
 export type ProbeOutcome = { ok: true } | { ok: false; detail: string };
