@@ -6,7 +6,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { createRandom } from '../src/models/prng.js';
-import { defaultValidationSpec } from '../src/validation/defaults.js';
+import { defaultValidationSpec } from '../src/spec/validation-defaults.js';
 import { runAgreementTest } from '../src/validation/stats/agreement-test.js';
 import { binomialCdf } from '../src/validation/stats/binomial.js';
 import { driftStatistics } from '../src/validation/stats/drift.js';
