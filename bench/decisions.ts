@@ -13,10 +13,10 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { GateName, ValidationSpec } from '../src/spec/types.js';
+import { defaultValidationSpec } from '../src/spec/validation-defaults.js';
 import { startCpuHog } from '../src/testing/cpu-hog.js';
 import { ensureModels } from '../src/testing/models.js';
 import { type ServedModel, serveModel, stopProcess } from '../src/testing/serve.js';
-import { defaultValidationSpec } from '../src/validation/defaults.js';
 import { readSamples, type Sample } from '../src/validation/pairs/samples-file.js';
 import { runValidation } from '../src/validation/run.js';
 import { planFor } from '../src/validation/sample-size-report.js';

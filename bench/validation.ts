@@ -6,39 +6,18 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { createRandom } from '../src/models/prng.js';
-import { defaultValidationSpec } from '../src/validation/defaults.js';
+import { defaultValidationSpec } from '../src/spec/validation-defaults.js';
 import { runAgreementTest } from '../src/validation/stats/agreement-test.js';
-import { binomialCdf } from '../src/validation/stats/binomial.js';
 import { driftStatistics } from '../src/validation/stats/drift.js';
+import { fixedSampleTest } from '../src/validation/stats/sample-size.js';
 import { sprtHypotheses } from '../src/validation/stats/sprt.js';
-
-/** Smallest n (and critical count c) of the one-sided exact test "pass when X >= c" with the given error rates. */
-export function fixedSampleSize(
-  p0: number,
-  p1: number,
-  alpha: number,
-  beta: number,
-): { n: number; c: number } {
-  for (let n = 1; n <= 5000; n++) {
-    // smallest c with P(X >= c | p0) <= alpha
-    let c = n + 1;
-    for (let k = 0; k <= n; k++) {
-      if (1 - binomialCdf(k - 1, n, p0) <= alpha) {
-        c = k;
-        break;
-      }
-    }
-    if (c <= n && 1 - binomialCdf(c - 1, n, p1) >= 1 - beta) return { n, c };
-  }
-  return { n: Number.NaN, c: Number.NaN };
-}
 
 function timeToDecision(runs: number): void {
   const v = defaultValidationSpec();
   const { alpha, beta, indifference } = v.sprt;
   const t = v.agreementThreshold;
   const { p0, p1 } = sprtHypotheses(t, indifference);
-  const fixed = fixedSampleSize(p0, p1, alpha, beta);
+  const fixed = fixedSampleTest({ threshold: t, indifference, alpha, beta });
   console.log(
     `(1) time to decision: threshold ${t}, H0 p <= ${p0.toFixed(2)} vs H1 p >= ${p1.toFixed(2)}, α ${alpha}, β ${beta}, ${runs} runs each`,
   );

@@ -118,7 +118,7 @@ describe('a candidate whose command cannot serve', () => {
     const done = await waitForRolloutEnd(c, 'own', before.rollout!.id);
     expect(done.phase).toBe('ValidationFailed');
     expect(done.rollout?.reason).toBe(
-      'green (v3): 0 of 1 replicas ready after 3s: green-0 not ready: GET /status answers 200 with state = "ok"; answered 200 {"state":"loading","version":"v3"} (state = "loading")',
+      'green (v3): 0 of 1 replicas ready after 3s: green-0 not ready: GET /status answers 200 with state = "ok"; answered 200 {"state":"loading","version":"v3"}; state is "loading" (expected "ok")',
     );
     expect(done.activeColor).toBe('blue');
     expect((await cp!.platform.status('own', 'green')).replicas).toEqual([]);

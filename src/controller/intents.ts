@@ -39,17 +39,9 @@ function refuse(
   why: string,
   rolloutId: number | null = null,
 ): false {
-  deps.store.transaction(() => {
-    deps.store.consumeIntent(intent.id);
-    deps.store.appendAudit({
-      time: deps.clock.now(),
-      deployment: intent.deployment,
-      rolloutId,
-      kind: 'intent',
-      actor: intent.actor,
-      data: { intent: intent.kind, intentId: intent.id, accepted: false, why, reason: intent.reason },
-    });
-  });
+  deps.store.transaction(() =>
+    consume(deps, intent, rolloutId, { accepted: false, why, reason: intent.reason }),
+  );
   deps.log.warn('intent refused', { deployment: intent.deployment, intent: intent.kind, why });
   return false;
 }
@@ -60,6 +52,16 @@ function accept(
   rolloutId: number | null,
   extra: Record<string, unknown> = {},
 ) {
+  consume(deps, intent, rolloutId, { accepted: true, reason: intent.reason, ...extra });
+}
+
+/** Consume the intent and audit what became of it (one record per intent, accepted or not). */
+function consume(
+  deps: ControllerDeps,
+  intent: IntentRecord,
+  rolloutId: number | null,
+  outcome: { accepted: boolean } & Record<string, unknown>,
+): void {
   deps.store.consumeIntent(intent.id);
   deps.store.appendAudit({
     time: deps.clock.now(),
@@ -67,7 +69,7 @@ function accept(
     rolloutId,
     kind: 'intent',
     actor: intent.actor,
-    data: { intent: intent.kind, intentId: intent.id, accepted: true, reason: intent.reason, ...extra },
+    data: { intent: intent.kind, intentId: intent.id, ...outcome },
   });
 }
 

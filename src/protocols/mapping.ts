@@ -1,5 +1,5 @@
+import { readPath } from '../spec/json-path.js';
 import type { OutputKind, ResponseMapping } from '../spec/types.js';
-import { readPath } from './json-path.js';
 import { type MappedParts, type Prediction, shapePrediction } from './prediction.js';
 import { DecodeError, excerpt } from './protocol.js';
 

@@ -1,6 +1,6 @@
 import { describeValue } from '../errors.js';
+import { readPath } from '../spec/json-path.js';
 import type { OutputKind, ProtocolName, ServerSpec } from '../spec/types.js';
-import { readPath } from './json-path.js';
 import { readMapped } from './mapping.js';
 import type { MappedParts, Prediction } from './prediction.js';
 import { shapePrediction } from './prediction.js';

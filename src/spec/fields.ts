@@ -1,6 +1,6 @@
-import { defaultValidationSpec } from '../validation/defaults.js';
 import { bool, duration, type Field, int, list, map, num, obj, path, str } from './field.js';
 import { output, server } from './server-fields.js';
+import { defaultValidationSpec } from './validation-defaults.js';
 
 /** The only apiVersion this release reads. */
 export const API_VERSION = 'mlops.greenlight.dev/v1alpha1';

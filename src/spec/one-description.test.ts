@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultValidationSpec } from '../validation/defaults.js';
 import { specToJsonSchema } from './json-schema.js';
 import { parseSpec } from './parse.js';
 import type { ValidationSpec } from './types.js';
+import { defaultValidationSpec } from './validation-defaults.js';
 import { validationProblems } from './validation-problems.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: walks arbitrary JSON Schema nodes

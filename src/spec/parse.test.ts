@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { InvalidDocumentError } from '../errors.js';
 import { ROOT } from '../testing/cli.js';
-import { ALL_GATES } from '../validation/defaults.js';
 import { parseSpec, specFromObject } from './parse.js';
+import { ALL_GATES } from './validation-defaults.js';
 
 const BASE = '/srv/specs';
 

@@ -1,12 +1,12 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { InvalidDocumentError } from '../errors.js';
-import { ALL_GATES } from '../validation/defaults.js';
 import { type CheckContext, checkField, type Problem, pathText, type Segment } from './check.js';
 import { DOCUMENT } from './fields.js';
 import { resolveServer, type WrittenServer } from './resolve-server.js';
 import { checkRules, inferPlatform, type Platform } from './rules.js';
 import { DEFAULT_OUTPUT } from './server.js';
 import { COLORS, type DeploymentSpec, type ValidationSpec } from './types.js';
+import { ALL_GATES } from './validation-defaults.js';
 
 /** The document after field checks, before the defaults that depend on other fields. */
 type CheckedSpec = Omit<DeploymentSpec, 'apiVersion' | 'kind' | 'name' | 'namespace' | 'serviceName'> & {

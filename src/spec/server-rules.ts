@@ -1,5 +1,5 @@
 import { foundText, type Problem, type Segment } from './check.js';
-import { parsePath } from './json-path.js';
+import { pathProblem } from './json-path.js';
 import { type WrittenServer, writtenAt } from './resolve-server.js';
 import { outputOf } from './server.js';
 import type { Color, DeploymentSpec, OutputKind, ProbeSpec, ResponseMapping, ServerSpec } from './types.js';
@@ -97,10 +97,11 @@ function pathRules(server: ServerSpec, at: At, problems: Problem[]): void {
     ]),
   ];
   for (const [where, path] of paths) {
-    if (path !== undefined && parsePath(path) === undefined) {
+    if (path !== undefined && pathProblem(path) !== undefined) {
       problems.push({
         at: where,
-        expected: 'a JSON path: keys joined by "." and list indices in brackets, e.g. "predictions[0].label"',
+        expected:
+          'a JSON path: keys joined by "." and list indices in brackets, e.g. "predictions[0].label" (also ["key"] and a leading "$.")',
         found: foundText(path),
       });
     }

@@ -182,8 +182,8 @@ describe('rules across the slot and server fields', () => {
       '    server: { readiness: { path: /s, jsonField: "a..b", equals: 1 } }\n',
     );
     expect(problemsOf(text)).toEqual([
-      'spec.green.server.readiness.jsonField: expected a JSON path: keys joined by "." and list indices in brackets, e.g. "predictions[0].label", found string "a..b" (line 11)',
-      'spec.server.response.label: expected a JSON path: keys joined by "." and list indices in brackets, e.g. "predictions[0].label", found string "predictions[x]" (line 17)',
+      'spec.green.server.readiness.jsonField: expected a JSON path: keys joined by "." and list indices in brackets, e.g. "predictions[0].label" (also ["key"] and a leading "$."), found string "a..b" (line 11)',
+      'spec.server.response.label: expected a JSON path: keys joined by "." and list indices in brackets, e.g. "predictions[0].label" (also ["key"] and a leading "$."), found string "predictions[x]" (line 17)',
     ]);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationSpec } from '../spec/types.js';
-import { defaultValidationSpec } from './defaults.js';
+import { defaultValidationSpec } from '../spec/validation-defaults.js';
 import { type FakeModelServer, startFakeModelServer } from './fake-server.js';
 import { runValidation, type ValidationProgress } from './run.js';
 import { overallStatus } from './types.js';

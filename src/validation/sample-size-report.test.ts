@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultValidationSpec } from './defaults.js';
+import { defaultValidationSpec } from '../spec/validation-defaults.js';
 import { formatPlan, planFor, sliceWarnings } from './sample-size-report.js';
 
 describe('sample-size report', () => {

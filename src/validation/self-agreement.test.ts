@@ -3,7 +3,7 @@ import { createRandom } from '../models/prng.js';
 import { protocolFor } from '../protocols/registry.js';
 import { startJsonServer } from '../protocols/testing/json-server.js';
 import { DEFAULT_OUTPUT, protocolDefaults } from '../spec/server.js';
-import { defaultValidationSpec } from './defaults.js';
+import { defaultValidationSpec } from '../spec/validation-defaults.js';
 import { type FakeModelServer, startFakeModelServer } from './fake-server.js';
 import { createHttpClient } from './http.js';
 import { runValidation } from './run.js';

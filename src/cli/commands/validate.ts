@@ -165,7 +165,7 @@ async function resolveSpeech(values: Values, fromSpec: Speech | undefined): Prom
 async function resolveSpec(
   values: Values,
 ): Promise<{ spec: ValidationSpec; card?: string; version?: string; speech: Speech }> {
-  const { defaultValidationSpec, ALL_GATES } = await import('../../validation/defaults.js');
+  const { defaultValidationSpec, ALL_GATES } = await import('../../spec/validation-defaults.js');
   let spec = defaultValidationSpec();
   let card = values.card;
   let version = values.version;

@@ -116,7 +116,7 @@ describe('local platform: slots that run the user’s own command', () => {
     expect(state.replicas).toHaveLength(1);
     expect(state.readyReplicas).toBe(0);
     expect(state.problems).toEqual([
-      'green-0 not ready: GET /status answers 200 with state = "ok"; answered 200 {"state":"loading","version":"v3"} (state = "loading")',
+      'green-0 not ready: GET /status answers 200 with state = "ok"; answered 200 {"state":"loading","version":"v3"}; state is "loading" (expected "ok")',
     ]);
   });
 });

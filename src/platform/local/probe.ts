@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { readPath } from '../../spec/json-path.js';
+import { judgeProbe } from '../../protocols/probe.js';
 import type { ProbeSpec } from '../../spec/types.js';
 
 export interface ProbeResult {
@@ -34,7 +34,7 @@ export interface ProbeVerdict {
   ok: boolean;
   /** The answer's headers (absent without an answer). */
   headers?: ProbeResult['headers'];
-  /** `answered 503 {"status":"loading"}`, `no answer`, `status "loading"` — for a readiness failure. */
+  /** `answered 503 {"status":"loading"}`, `no answer`, `answered 200 {…}; status is "loading" (expected "ok")`. */
   answer: string;
 }
 
@@ -52,17 +52,12 @@ export async function checkProbe(baseUrl: string, rule: ProbeSpec, timeoutMs = 1
   const excerpt = res.body.replace(/\s+/g, ' ').trim().slice(0, 120);
   const answered = `answered ${res.status}${excerpt ? ` ${excerpt}` : ''}`;
   const { headers } = res;
-  if (res.status !== rule.status) return { ok: false, headers, answer: answered };
-  if (rule.jsonField === undefined) return { ok: true, headers, answer: answered };
-  let body: unknown;
-  try {
-    body = JSON.parse(res.body);
-  } catch {
-    return { ok: false, headers, answer: `${answered} (not JSON)` };
-  }
-  const read = readPath(body, rule.jsonField);
-  if (!read.found) return { ok: false, headers, answer: `${answered} (no ${rule.jsonField})` };
-  return read.value === rule.equals
-    ? { ok: true, headers, answer: answered }
-    : { ok: false, headers, answer: `${answered} (${rule.jsonField} = ${JSON.stringify(read.value)})` };
+  const seen = judgeProbe(rule, res.status, res.body);
+  if (seen.ok) return { ok: true, headers, answer: answered };
+  // A wrong status is already in `answered`; a body that breaks the rule says how.
+  return {
+    ok: false,
+    headers,
+    answer: res.status === rule.status ? `${answered}; ${seen.detail}` : answered,
+  };
 }

@@ -1,5 +1,5 @@
 import type { GateName, ServerSpec, ValidationSpec } from '../../spec/types.js';
-import { defaultValidationSpec } from '../../validation/defaults.js';
+import { defaultValidationSpec } from '../../spec/validation-defaults.js';
 import type { Sample } from '../../validation/pairs/samples-file.js';
 import { runValidation, type ValidationInput } from '../../validation/run.js';
 import type { GateResult } from '../../validation/types.js';

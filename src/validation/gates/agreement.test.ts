@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../models/prng.js';
-import { defaultValidationSpec } from '../defaults.js';
+import { defaultValidationSpec } from '../../spec/validation-defaults.js';
 import { fakeClock } from '../fake-server.js';
 import type { ComparisonPair } from '../types.js';
 import { agreementGate } from './agreement.js';

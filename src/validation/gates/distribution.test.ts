@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../models/prng.js';
 import type { DistributionSpec } from '../../spec/types.js';
-import { defaultValidationSpec } from '../defaults.js';
+import { defaultValidationSpec } from '../../spec/validation-defaults.js';
 import { distributionGate } from './distribution.js';
 import { answer, pair } from './testing-pairs.js';
 

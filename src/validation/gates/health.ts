@@ -26,7 +26,7 @@ async function probe(client: HttpClient, url: string, timeoutMs: number, server:
     try {
       const r = await client.request('GET', joinUrl(url, rule.path), undefined, timeoutMs);
       const seen = judgeProbe(rule, r.status, r.text);
-      if (!seen.ok) return { ok: false, reachable: true, detail: seen.detail };
+      if (!seen.ok) return { ok: false, reachable: true, detail: `GET ${rule.path}: ${seen.detail}` };
     } catch (err) {
       return { ok: false, reachable: false, detail: `GET ${rule.path}: ${describeNetworkError(err)}` };
     }

@@ -127,6 +127,15 @@ function resourceProblems(spec: ResourcesSpec, c: ResourceReading, k: Compared):
   return problems;
 }
 
+/** The limits beside `measured`, the same whichever way the gate decides. */
+const thresholdsOf = (spec: ResourcesSpec) => ({
+  rssMb: spec.maxRssMb ?? null,
+  cpuPercent: spec.maxCpuPercent ?? null,
+  cpuMsPerRequest: null,
+  rssRatio: spec.maxRatioToBlue,
+  cpuRatio: spec.maxRatioToBlue,
+});
+
 const orNull = (x: number | null, digits: number) => (x === null ? null : round(x, digits));
 
 /** A color's reading as the evidence shows it. */
@@ -164,13 +173,7 @@ export function resourcesGate(input: ResourcesGateInput): GateResult {
     rssRatio: orNull(k.rssRatio, 3),
     cpuRatio: orNull(k.cpuRatio, 3),
   };
-  const threshold = {
-    rssMb: spec.maxRssMb ?? null,
-    cpuPercent: spec.maxCpuPercent ?? null,
-    cpuMsPerRequest: null,
-    rssRatio: spec.maxRatioToBlue,
-    cpuRatio: spec.maxRatioToBlue,
-  };
+  const threshold = thresholdsOf(spec);
   const evidence = {
     source: input.source,
     cpuCompared: k.perRequest ? 'per request' : 'percent',
@@ -209,13 +212,7 @@ function intervalResult(
     cpuRatioUpper: finite(cpu.verdict.upper),
     rounds: cpu.verdict.rounds,
   };
-  const threshold = {
-    rssMb: spec.maxRssMb ?? null,
-    cpuPercent: spec.maxCpuPercent ?? null,
-    cpuMsPerRequest: null,
-    rssRatio: spec.maxRatioToBlue,
-    cpuRatio: spec.maxRatioToBlue,
-  };
+  const threshold = thresholdsOf(spec);
   const text = (j: Judged) => `${j.name} ${intervalText(j.verdict, j.unit === '×' ? '×' : ` ${j.unit}`)}`;
   const problems = judged
     .filter((j) => j.verdict.status === 'failed')

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../models/prng.js';
 import { runAgreementTest } from './agreement-test.js';
-import { fixedSampleSize, operatingPoint, sampleSizePlan } from './sample-size.js';
+import { binomialCdf } from './binomial.js';
+import { fixedSampleSize, fixedSampleTest, operatingPoint, sampleSizePlan } from './sample-size.js';
 
 const DEFAULTS = { threshold: 0.95, indifference: 0.02, alpha: 0.05, beta: 0.2, cap: 150 };
 
@@ -10,6 +11,16 @@ describe('agreement sample sizes', () => {
     expect(fixedSampleSize(DEFAULTS)).toBe(185);
     // tighter errors need more
     expect(fixedSampleSize({ ...DEFAULTS, beta: 0.05 })).toBeGreaterThan(185);
+  });
+
+  it('the fixed-n test is the smallest n meeting both error rates (checked against n − 1 by brute force)', () => {
+    const { n, c } = fixedSampleTest(DEFAULTS);
+    const passP = (k: number, m: number, p: number) => 1 - binomialCdf(k - 1, m, p);
+    expect(passP(c, n, 0.93)).toBeLessThanOrEqual(0.05);
+    expect(passP(c, n, 0.97)).toBeGreaterThanOrEqual(0.8);
+    // no critical value works at n − 1
+    for (let k = 0; k <= n - 1; k++)
+      expect(passP(k, n - 1, 0.93) <= 0.05 && passP(k, n - 1, 0.97) >= 0.8).toBe(false);
   });
 
   it('the exact operating point equals a seeded simulation of the gate’s own test (4,000 runs, within 2.5 points)', () => {

@@ -25,10 +25,10 @@ export interface OperatingPoint {
 
 /**
  * Smallest n for which a fixed-n one-sided exact binomial test of H0 p <= t − δ against
- * H1 p >= t + δ has level α and power 1 − β: some c with P(X >= c | p0) <= α and
- * P(X < c | p1) <= β.
+ * H1 p >= t + δ has level α and power 1 − β, and its critical count c ("pass when at least c
+ * agree"): P(X >= c | p0) <= α and P(X < c | p1) <= β. Infinite when no n up to `maxN` works.
  */
-export function fixedSampleSize(p: Omit<SampleSizeParams, 'cap'>, maxN = 100_000): number {
+export function fixedSampleTest(p: Omit<SampleSizeParams, 'cap'>, maxN = 100_000): { n: number; c: number } {
   const { p0, p1 } = sprtHypotheses(p.threshold, p.indifference);
   // The normal approximation lands near the answer; start a little below it and walk up.
   const z =
@@ -38,9 +38,14 @@ export function fixedSampleSize(p: Omit<SampleSizeParams, 'cap'>, maxN = 100_000
   for (let n = Math.max(1, Math.floor(z * z * 0.7)); n <= maxN; n++) {
     let c = Math.ceil(n * p0);
     while (c <= n && 1 - binomialCdf(c - 1, n, p0) > p.alpha) c++;
-    if (c <= n && binomialCdf(c - 1, n, p1) <= p.beta) return n;
+    if (c <= n && binomialCdf(c - 1, n, p1) <= p.beta) return { n, c };
   }
-  return Number.POSITIVE_INFINITY;
+  return { n: Number.POSITIVE_INFINITY, c: Number.POSITIVE_INFINITY };
+}
+
+/** The fixed-n test's sample size (fixedSampleTest's n). */
+export function fixedSampleSize(p: Omit<SampleSizeParams, 'cap'>, maxN = 100_000): number {
+  return fixedSampleTest(p, maxN).n;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { GateName, ValidationSpec } from '../spec/types.js';
+import type { GateName, ValidationSpec } from './types.js';
 
 /** Every gate, in the order runValidation runs them. */
 export const ALL_GATES: GateName[] = [
@@ -18,7 +18,9 @@ export const ALL_GATES: GateName[] = [
  * JS 0.1). The SPRT's indifference zone ±0.02 with α 0.05, β 0.2 and the cap of 150 together
  * pass a 99%-agreeing candidate in ≥ 95% of runs and a 93% one in ≤ 5% (stats/agreement-test.test.ts).
  * The spec parser starts from this object, so `greenlight validate` without --spec and a spec
- * without a validation section behave the same. A fresh object every call: callers may mutate it.
+ * without a validation section behave the same; it lives in spec so the parser and the spec's
+ * description can read it without importing validation. A fresh object every call: callers may
+ * mutate it.
  */
 export function defaultValidationSpec(): ValidationSpec {
   return {
