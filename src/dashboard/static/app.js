@@ -1,7 +1,7 @@
 import { renderActions } from './actions.js';
 import { getJson, getToken, setToken } from './api.js';
 import { duration, h } from './dom.js';
-import { renderFleet } from './fleet.js';
+import { renderFleet, updateFleetTraffic } from './fleet.js';
 import { renderAudit, renderHistory } from './history.js';
 import { renderPipeline } from './pipeline.js';
 import { renderReport } from './report.js';
@@ -200,6 +200,7 @@ function connect() {
     list.push(point);
     if (list.length > 300) list.shift();
     state.traffic.set(deployment, list);
+    updateFleetTraffic($('fleet'), deployment, point);
     if (state.chartFor === deployment) state.chart?.push(point);
   });
   traffic.onerror = () => {

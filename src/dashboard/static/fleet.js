@@ -10,6 +10,18 @@ function trafficSummary(point) {
   return { rps, errorRate: reqs > 0 ? errs / reqs : null };
 }
 
+function trafficText(t) {
+  if (t.rps === null) return h('span', { class: 'muted' }, 'no data');
+  return h('span', {}, h('b', {}, `${t.rps.toFixed(1)} req/s`), ' · ', `${pct(t.errorRate, 2)} errors`);
+}
+
+/** A new traffic point changes one figure: no re-render of the fleet (focus stays where it is). */
+export function updateFleetTraffic(el, name, point) {
+  for (const dd of el.querySelectorAll('[data-traffic]')) {
+    if (dd.dataset.traffic === name) dd.replaceChildren(trafficText(trafficSummary(point)));
+  }
+}
+
 function lastOutcome(history) {
   const ended = (history ?? []).find((r) => r.endedAt !== null);
   if (!ended) return h('span', { class: 'muted' }, 'none yet');
@@ -54,13 +66,7 @@ function card(d, ctx) {
       h('dt', {}, 'Last rollout'),
       h('dd', {}, lastOutcome(ctx.history.get(d.name))),
       h('dt', {}, 'Traffic'),
-      h(
-        'dd',
-        { class: 'traffic' },
-        t.rps === null
-          ? h('span', { class: 'muted' }, 'no data')
-          : [h('b', {}, `${t.rps.toFixed(1)} req/s`), ' · ', h('span', {}, `${pct(t.errorRate, 2)} errors`)],
-      ),
+      h('dd', { class: 'traffic', 'data-traffic': d.name }, trafficText(t)),
       inProgress && status?.rollout?.phaseSince
         ? [
             h('dt', {}, 'In phase'),

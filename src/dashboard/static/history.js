@@ -90,7 +90,13 @@ export function renderAudit(intervals, verify, records) {
             h(
               'li',
               { class: iv.kind === 'rollback' ? 'rollback' : '' },
-              h('span', { class: 'when' }, time(iv.from), ' → ', iv.until ? time(iv.until) : 'now'),
+              h(
+                'span',
+                { class: 'when' },
+                iv.from ? time(iv.from) : 'start',
+                ' → ',
+                iv.until ? time(iv.until) : 'now',
+              ),
               ' ',
               iv.shares.length > 1
                 ? iv.shares.map((x) => `${x.percent}% ${x.version} (${x.color})`).join(' + ')

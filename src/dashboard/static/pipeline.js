@@ -47,11 +47,11 @@ function flow(rollout, times) {
 }
 
 function layout(main, exits, vertical) {
-  const W = vertical ? 150 : 104;
+  const W = vertical ? 150 : 108;
   const H = 50;
   const pos = new Map();
   main.forEach((n, i) => {
-    pos.set(n.id, vertical ? { x: 10, y: 10 + i * (H + 22) } : { x: 8 + i * (W + 18), y: 14 });
+    pos.set(n.id, vertical ? { x: 10, y: 10 + i * (H + 22) } : { x: 8 + i * (W + 14), y: 14 });
   });
   for (const e of exits) {
     const p = pos.get(e.from);

@@ -56,6 +56,7 @@ export class TrafficChart {
     const w = Math.max(280, width);
     const plugin = markerPlugin(() => this.markers);
     const xAxis = {
+      space: 80,
       values: (_u, ticks) =>
         ticks.map((v) =>
           new Date(v * 1000).toLocaleTimeString([], {

@@ -24,16 +24,26 @@ const SPAM_EXAMPLES = [
   },
 ];
 
+const FRAUD_EXAMPLES = [
+  {
+    id: 'f-88',
+    slice: 'card-not-present',
+    text: '{"amount": 912.4, "merchant": "electronics", "country": "NL", "hour": 3}',
+    baseline: { label: 'fraud', score: 0.71 },
+    candidate: { label: 'legit', score: 0.55 },
+  },
+];
+
 /** Gate results with the evidence the real gates write (shapes of src/validation/gates/*). */
 export function exampleGates(kind: 'spam' | 'fraud'): GateResult[] {
   const compared = kind === 'spam' ? 150 : 120;
-  const agreed = kind === 'spam' ? 147 : 119;
+  const agreed = kind === 'spam' ? 148 : 119;
   const slices =
     kind === 'spam'
       ? [
           { slice: 'html', n: 38, agreement: 0.9474, pValue: 0.54, adjustedP: 0.81, failed: false },
-          { slice: 'short', n: 31, agreement: 0.9677, pValue: 0.79, adjustedP: 0.9, failed: false },
-          { slice: 'plain', n: 81, agreement: 1, pValue: 1, adjustedP: 1, failed: false },
+          { slice: 'short', n: 31, agreement: 1, pValue: 1, adjustedP: 1, failed: false },
+          { slice: 'plain', n: 81, agreement: 0.9877, pValue: 0.96, adjustedP: 0.96, failed: false },
         ]
       : [
           {
@@ -93,8 +103,8 @@ export function exampleGates(kind: 'spam' | 'fraud'): GateResult[] {
         compared,
         agreed,
         agreement: Math.round((agreed / compared) * 1e4) / 1e4,
-        wilsonLower: kind === 'spam' ? 0.9485 : 0.9593,
-        wilsonUpper: kind === 'spam' ? 0.9933 : 0.9985,
+        wilsonLower: kind === 'spam' ? 0.9582 : 0.9593,
+        wilsonUpper: kind === 'spam' ? 0.9963 : 0.9985,
         decidedBy: 'sprt',
         worstSlice: slices[0].slice,
         worstSliceAgreement: slices[0].agreement,
@@ -104,7 +114,7 @@ export function exampleGates(kind: 'spam' | 'fraud'): GateResult[] {
         stoppedBy: 'decision',
         wilson: { confidence: 'one-sided 95%' },
         slices,
-        disagreements: kind === 'spam' ? SPAM_EXAMPLES : SPAM_EXAMPLES.slice(0, 1),
+        disagreements: kind === 'spam' ? SPAM_EXAMPLES : FRAUD_EXAMPLES,
         baselineFailures: 0,
         candidateFailures: 0,
       },

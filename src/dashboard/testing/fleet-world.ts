@@ -71,7 +71,7 @@ function syntheticRouterMetrics(store: Store, name: string, rps: number) {
       les.forEach((le, j) => {
         if (t <= le) totals[color].buckets[j]++;
       });
-      if (rand() < 0.003) totals[color].err++;
+      if (rand() < 0.0005) totals[color].err++;
       else totals[color].ok++;
     }
     const lines: string[] = [];
