@@ -1,5 +1,9 @@
 import { badge, colorTag, duration, h, time } from './dom.js';
 
+function clip(text, n) {
+  return text.length > n ? `${text.slice(0, n)}…` : text;
+}
+
 export function renderHistory(rollouts) {
   if (rollouts.length === 0) return h('p', { class: 'muted' }, 'No rollouts yet.');
   return h(
@@ -48,7 +52,7 @@ export function renderHistory(rollouts) {
                 ? duration(r.endedAt - r.startedAt)
                 : h('span', { 'data-since': r.startedAt }, duration(Date.now() - r.startedAt)),
             ),
-            h('td', { class: 'reason' }, r.reason ?? ''),
+            h('td', { class: 'reason', title: r.reason ?? null }, clip(r.reason ?? '', 90)),
           ),
         ),
       ),

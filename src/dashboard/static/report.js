@@ -41,12 +41,12 @@ function measuredTable(g) {
 }
 
 /** Agreement with its Wilson interval against the threshold, on a zoomed 0–1 axis. */
-function intervalBar(m, t) {
+function intervalBar(m, t, status) {
   if (m.agreement === null || m.agreement === undefined) return null;
   const lo = Math.max(0, Math.min(m.wilsonLower, t.agreementThreshold) - 0.05);
   const W = 320;
   const x = (v) => 10 + ((v - lo) / (1 - lo)) * (W - 20);
-  const pass = m.wilsonLower >= t.agreementThreshold;
+  const cls = status === 'passed' ? 'ok' : status === 'failed' || status === 'error' ? 'bad' : 'warn';
   return s(
     'svg',
     {
@@ -62,7 +62,7 @@ function intervalBar(m, t) {
       width: Math.max(2, x(m.wilsonUpper) - x(m.wilsonLower)),
       height: 16,
       rx: 3,
-      class: pass ? 'ci ok' : 'ci bad',
+      class: `ci ${cls}`,
     }),
     s('circle', { cx: x(m.agreement), cy: 22, r: 4, class: 'est' }),
     s('line', { x1: x(t.agreementThreshold), x2: x(t.agreementThreshold), y1: 6, y2: 38, class: 'thr' }),
@@ -117,7 +117,14 @@ function agreementDetails(g, rollout) {
         : '',
       `; SPRT α ${t.alpha ?? '–'}, β ${t.beta ?? '–'}.`,
     ),
-    intervalBar(m, t),
+    intervalBar(m, t, g.status),
+    g.status === 'passed' && m.decidedBy === 'sprt' && m.wilsonLower < t.agreementThreshold
+      ? h(
+          'p',
+          { class: 'small muted' },
+          `Passed by the sequential test (SPRT) at the indifference margin; the Wilson lower bound alone (${pct(m.wilsonLower)}) is under the threshold.`,
+        )
+      : null,
     slices.length > 0
       ? h(
           'table',
@@ -194,7 +201,7 @@ function agreementDetails(g, rollout) {
                 h(
                   'tr',
                   {},
-                  h('td', { class: 'input' }, e.text),
+                  h('td', { class: 'input', title: e.text }, h('div', { class: 'clamp' }, e.text)),
                   h('td', {}, e.slice ?? '–'),
                   h('td', {}, prediction(e.baseline, e.predictions?.baseline)),
                   h('td', {}, prediction(e.candidate, e.predictions?.candidate)),

@@ -33,6 +33,13 @@ function markerPlugin(getMarkers) {
   };
 }
 
+const two = (n) => String(n).padStart(2, '0');
+/** 24-hour HH:MM:SS, whatever the browser's locale would do with a time. */
+function clock(sec) {
+  const d = new Date(sec * 1000);
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
 function columns(points, pick) {
   return [points.map((p) => p.t / 1000), ...pick.map((f) => points.map(f))];
 }
@@ -57,14 +64,9 @@ export class TrafficChart {
     const plugin = markerPlugin(() => this.markers);
     const xAxis = {
       space: 80,
-      values: (_u, ticks) =>
-        ticks.map((v) =>
-          new Date(v * 1000).toLocaleTimeString([], {
-            hour: '2-digit',
-            minute: '2-digit',
-            second: '2-digit',
-          }),
-        ),
+      // Whole seconds at least: sub-second ticks would repeat the same label.
+      incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600],
+      values: (_u, ticks) => ticks.map(clock),
     };
     const common = {
       width: w,
