@@ -150,6 +150,8 @@ describe.skipIf(missing(hasCommand(CHROMIUM), 'dashboard browser tests', 'apt-ge
         actor: 'admin',
         data: { command: 'promote', reason: 'looked at the report' },
       });
+      await page.waitForTimeout(3000); // traffic moving to green, the switch marked
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-switch.png'), fullPage: true });
     });
 
     it('rollback with the token: traffic goes back and the pipeline shows the rollback branch', async () => {

@@ -41,11 +41,15 @@ export function duration(ms) {
   return `${Math.floor(hr / 24)}d ${hr % 24}h`;
 }
 
+const two = (n) => String(n).padStart(2, '0');
+
+/** HH:MM:SS today, else the date too: 24-hour, the same as the chart's axis. */
 export function time(ms) {
   if (!ms) return '–';
   const d = new Date(ms);
-  const today = new Date().toDateString() === d.toDateString();
-  return today ? d.toLocaleTimeString() : d.toLocaleString();
+  const hms = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  if (new Date().toDateString() === d.toDateString()) return hms;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${hms}`;
 }
 
 export function pct(x, digits = 1) {

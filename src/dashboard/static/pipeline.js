@@ -1,4 +1,4 @@
-import { duration, h, s } from './dom.js';
+import { duration, h, s, time } from './dom.js';
 
 /** How long each phase of one rollout lasted, from its `transition` audit records. */
 export function phaseTimes(rollout, audit) {
@@ -73,13 +73,7 @@ function node(n, p, L, rollout, times, exit) {
   const st = stateOf(n.id, rollout, times);
   const t = times.get(n.id);
   const terminal = n.id === 'Complete' || exit;
-  const label = terminal
-    ? t
-      ? `at ${new Date(t.since).toLocaleTimeString()}`
-      : ''
-    : t
-      ? duration(t.ms)
-      : '';
+  const label = terminal ? (t ? `at ${time(t.since)}` : '') : t ? duration(t.ms) : '';
   const cls = `node ${st}${exit ? ' exit' : ''}`;
   const title = `${n.label} (${n.id}): ${st === 'todo' ? 'not reached' : st}${t ? `, ${duration(t.ms)}` : ''}`;
   return s(
