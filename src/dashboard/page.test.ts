@@ -67,8 +67,11 @@ describe.skipIf(missing(hasCommand(CHROMIUM), 'dashboard browser tests', 'apt-ge
     });
 
     it('shows the validation report: gates, agreement interval, worst slice, disagreeing examples', async () => {
-      await page.click('[data-deployment="spam-classifier"] h2 a');
+      // By keyboard: the deployment is a link; following it puts the focus on the detail's heading.
+      await page.focus('[data-deployment="spam-classifier"] h2 a');
+      await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('.detail-head h1').innerText()).toBe('spam-classifier');
+      await expect.poll(() => page.evaluate('document.activeElement.tagName')).toBe('H1');
       const report = page.locator('#report');
       await expect.poll(() => report.locator('[data-gate]').count()).toBe(6);
       const text = await report.innerText();
@@ -140,6 +143,9 @@ describe.skipIf(missing(hasCommand(CHROMIUM), 'dashboard browser tests', 'apt-ge
       await page.fill('#confirm-reason', 'looked at the report');
       await page.click('#confirm-ok');
       await expect.poll(() => page.locator('.action-result').innerText()).toContain('promote requested');
+      await expect
+        .poll(() => page.locator('.action-result').innerText())
+        .toContain('accepted by the controller');
       await expect
         .poll(() => card('spam-classifier').innerText(), { timeout: 10_000 })
         .toContain('Observing');

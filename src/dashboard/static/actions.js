@@ -56,9 +56,19 @@ function ask(text) {
   });
 }
 
+/** What the controller made of the intent, once its `intent` audit record exists. */
+function withVerdict(last, records) {
+  if (!last?.intentId) return last;
+  const rec = records.find((r) => r.kind === 'intent' && r.data?.intentId === last.intentId);
+  if (!rec) return last;
+  return rec.data.accepted
+    ? { ok: true, text: `${last.text.split(';')[0]}; accepted by the controller.` }
+    : { ok: false, text: `${last.text.split(';')[0]}; refused by the controller: ${rec.data.why}` };
+}
+
 /** Promote, rollback and abort buttons: each confirms, sends the token, and reports what the API said. */
-export function renderActions(d, onDone) {
-  const last = results.get(d.name);
+export function renderActions(d, onDone, records = []) {
+  const last = withVerdict(results.get(d.name), records);
   const out = h(
     'p',
     { class: `action-result ${last?.ok ? 'ok' : last ? 'bad' : ''}`, role: 'status', 'aria-live': 'polite' },
@@ -73,6 +83,7 @@ export function renderActions(d, onDone) {
         type: 'button',
         class: `action ${kind}`,
         'data-action': kind,
+        'data-focus': `action:${kind}`,
         disabled: why !== null,
         title: why ?? '',
         'aria-describedby': why ? (getToken() ? id : 'why-readonly') : null,
@@ -84,7 +95,7 @@ export function renderActions(d, onDone) {
           const text = r.ok
             ? `${kind} requested (intent #${r.body.intent}, audit #${r.body.auditSeq}); the controller acts on its next pass.`
             : `${kind} refused: HTTP ${r.status} ${r.body?.error?.code ?? ''} ${r.body?.error?.message ?? ''}`;
-          results.set(d.name, { ok: r.ok, text });
+          results.set(d.name, { ok: r.ok, text, intentId: r.ok ? r.body.intent : null });
           out.className = `action-result ${r.ok ? 'ok' : 'bad'}`;
           out.textContent = text;
           onDone();

@@ -43,7 +43,10 @@ function markers(records) {
     }));
 }
 
+let renderGen = 0;
+
 async function renderDetail() {
+  const gen = ++renderGen;
   const el = $('detail');
   const name = state.selected;
   const d = state.deployments.find((x) => x.name === name);
@@ -67,6 +70,8 @@ async function renderDetail() {
     getJson(`/api/audit?deployment=${enc}&limit=5000`),
     getJson(`/api/deployments/${enc}/timeline`).catch(() => ({ intervals: [] })),
   ]);
+  // A newer render started while this one waited: it has fresher data.
+  if (gen !== renderGen) return;
   const records = audit.records;
   const width = el.clientWidth || window.innerWidth;
   const r = d.rollout;
@@ -78,7 +83,12 @@ async function renderDetail() {
     chartHost = h('div', { id: 'traffic-body' });
   }
   const sections = [
-    h('div', { class: 'detail-head' }, h('h1', {}, name), renderActions(d, refresh)),
+    h(
+      'div',
+      { class: 'detail-head' },
+      h('h1', { tabindex: '-1', 'data-focus': 'detail-heading' }, name),
+      renderActions(d, refresh, records),
+    ),
     panel(
       'Pipeline',
       'pipeline',
@@ -120,6 +130,18 @@ async function renderDetail() {
   }
 }
 
+/** Re-rendering replaces elements: a keyboard user's focus must land back on the same control. */
+function focusKey() {
+  return document.activeElement?.dataset?.focus ?? null;
+}
+
+function restoreFocus(key) {
+  if (!key || document.activeElement?.dataset?.focus === key) return;
+  for (const el of document.querySelectorAll('[data-focus]')) {
+    if (el.dataset.focus === key) return el.focus();
+  }
+}
+
 let refreshing = null;
 let again = false;
 
@@ -149,7 +171,9 @@ async function refresh() {
       }
       state.verify = await getJson('/api/audit/verify');
       renderBadge();
+      const focus = focusKey();
       renderFleet($('fleet'), deployments, state);
+      restoreFocus(focus);
       await renderDetail();
       document.body.dataset.loaded = 'true';
     } catch (err) {

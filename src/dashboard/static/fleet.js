@@ -47,7 +47,15 @@ function card(d, ctx) {
     h(
       'h2',
       {},
-      h('a', { href: `#/d/${encodeURIComponent(d.name)}`, 'aria-current': selected ? 'page' : null }, d.name),
+      h(
+        'a',
+        {
+          href: `#/d/${encodeURIComponent(d.name)}`,
+          'aria-current': selected ? 'page' : null,
+          'data-focus': `fleet:${d.name}`,
+        },
+        d.name,
+      ),
     ),
     h(
       'dl',
