@@ -116,11 +116,15 @@ async function renderDetail() {
       (x) => x.dataset.gate ?? x.querySelector('summary')?.textContent,
     ),
   );
-  const hadFocus = document.activeElement?.dataset?.action;
+  const focus = focusKey();
   el.replaceChildren(...sections);
   for (const x of el.querySelectorAll('details'))
     if (open.has(x.dataset.gate ?? x.querySelector('summary')?.textContent)) x.open = true;
-  if (hadFocus) el.querySelector(`[data-action="${hadFocus}"]`)?.focus();
+  restoreFocus(focus);
+  if (state.focusHeading) {
+    state.focusHeading = false;
+    el.querySelector('h1')?.focus();
+  }
   const chartWidth = chartHost.clientWidth - 4;
   if (!state.chart) {
     state.chart = new TrafficChart(chartHost, state.traffic.get(name) ?? [], markers(records), chartWidth);
@@ -275,7 +279,9 @@ window.addEventListener('resize', () => {
 window.addEventListener('hashchange', () => {
   state.selected = selectedFromHash();
   renderFleet($('fleet'), state.deployments, state);
-  renderDetail().then(() => $('detail').querySelector('h1')?.focus?.());
+  // Following a deployment's link moves the focus to its heading, once that heading is drawn.
+  state.focusHeading = true;
+  renderDetail();
 });
 
 state.selected = selectedFromHash();
