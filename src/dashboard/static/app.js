@@ -54,15 +54,8 @@ async function renderDetail() {
     state.chart?.destroy();
     state.chart = null;
     state.chartFor = null;
-    el.replaceChildren(
-      name
-        ? h('p', { class: 'panel empty' }, `No deployment named “${name}”.`)
-        : h(
-            'p',
-            { class: 'hint muted' },
-            'Choose a deployment to see its pipeline, traffic, validation report and audit trail.',
-          ),
-    );
+    // No name: there is no deployment yet (the first one is chosen as soon as it exists).
+    el.replaceChildren(name ? h('p', { class: 'panel empty' }, `No deployment named “${name}”.`) : '');
     return;
   }
   const enc = encodeURIComponent(name);
@@ -159,6 +152,11 @@ async function refresh() {
     try {
       const { deployments } = await getJson('/api/deployments');
       state.deployments = deployments;
+      if (!state.selected && deployments.length > 0) {
+        // Nothing chosen yet: show the first deployment (also when it appears while the page is open).
+        state.selected = deployments[0].name;
+        history.replaceState(null, '', `#/d/${encodeURIComponent(state.selected)}`);
+      }
       const hist = await Promise.all(
         deployments.map((d) =>
           getJson(`/api/deployments/${encodeURIComponent(d.name)}/history?limit=20`).catch(() => ({
@@ -286,12 +284,4 @@ window.addEventListener('hashchange', () => {
 
 state.selected = selectedFromHash();
 tokenUi();
-refresh().then(() => {
-  if (!state.selected && state.deployments.length > 0) {
-    state.selected = state.deployments[0].name;
-    history.replaceState(null, '', `#/d/${encodeURIComponent(state.selected)}`);
-    renderFleet($('fleet'), state.deployments, state);
-    renderDetail();
-  }
-  connect();
-});
+refresh().then(connect);
