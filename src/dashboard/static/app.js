@@ -94,7 +94,9 @@ async function renderDetail() {
       panel(
         'Validation report',
         'report',
-        r ? renderReport(r) : h('p', { class: 'muted' }, 'No rollout yet.'),
+        r
+          ? renderReport(r, d.status?.rollout?.samples ?? null)
+          : h('p', { class: 'muted' }, 'No rollout yet.'),
       ),
     ),
     h(

@@ -259,19 +259,32 @@ function histogram(g, rollout) {
 }
 
 /** Every gate of a rollout: status, measured vs threshold, and the evidence behind agreement and drift. */
-export function renderReport(rollout) {
+/** While validating: how many comparison pairs the gates have seen, of the cap. */
+function progress(rollout, samples) {
+  if (rollout.phase !== 'Validating' || rollout.endedAt !== null) return null;
+  if (!samples) return h('p', { class: 'muted' }, 'Validation running: no gate has reported yet.');
+  const share = samples.target > 0 ? Math.min(1, samples.compared / samples.target) : 0;
+  return h(
+    'p',
+    { class: 'progress' },
+    h(
+      'label',
+      { for: 'pairs-progress' },
+      `Validation running: ${samples.compared} of up to ${samples.target} pairs compared `,
+    ),
+    h('progress', { id: 'pairs-progress', max: 1, value: share }),
+  );
+}
+
+export function renderReport(rollout, samples = null) {
   const gates = rollout.gateResults ?? [];
   if (gates.length === 0)
-    return h(
-      'p',
-      { class: 'muted' },
-      rollout.phase === 'Validating'
-        ? 'Validation running: no gate has reported yet.'
-        : 'This rollout has no gate results.',
-    );
+    return progress(rollout, samples) ?? h('p', { class: 'muted' }, 'This rollout has no gate results.');
   return h(
     'div',
     { class: 'gates' },
+    // Once agreement has reported, its pairs are the figure; the running count would only confuse.
+    gates.some((g) => g.gate === 'agreement') ? null : progress(rollout, samples),
     gates.map((g) =>
       h(
         'details',
