@@ -43,6 +43,27 @@ function markers(records) {
     }));
 }
 
+const auditCache = new Map();
+const PAGE = 1000;
+
+/**
+ * Every audit record of a deployment, oldest first. The log only grows, so after the first read
+ * only records after the last seq seen are fetched (in pages: the API returns the oldest first).
+ */
+async function auditOf(name) {
+  const cached = auditCache.get(name) ?? { records: [], last: 0 };
+  for (;;) {
+    const { records } = await getJson(
+      `/api/audit?deployment=${encodeURIComponent(name)}&since=${cached.last}&limit=${PAGE}`,
+    );
+    for (const r of records) if (r.seq > cached.last) cached.records.push(r);
+    cached.last = cached.records.at(-1)?.seq ?? cached.last;
+    if (records.length < PAGE) break;
+  }
+  auditCache.set(name, cached);
+  return cached.records;
+}
+
 let renderGen = 0;
 
 async function renderDetail() {
@@ -59,13 +80,12 @@ async function renderDetail() {
     return;
   }
   const enc = encodeURIComponent(name);
-  const [audit, timeline] = await Promise.all([
-    getJson(`/api/audit?deployment=${enc}&limit=5000`),
+  const [records, timeline] = await Promise.all([
+    auditOf(name),
     getJson(`/api/deployments/${enc}/timeline`).catch(() => ({ intervals: [] })),
   ]);
   // A newer render started while this one waited: it has fresher data.
   if (gen !== renderGen) return;
-  const records = audit.records;
   const width = el.clientWidth || window.innerWidth;
   const r = d.rollout;
   // The chart survives re-renders of everything else: it only gains points.
