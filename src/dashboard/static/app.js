@@ -226,7 +226,8 @@ let pending = null;
 
 function connect() {
   const live = $('live');
-  const events = new EventSource(`/api/events?since=${state.lastSeq ?? 0}`);
+  // Seqs run 1..n in an append-only log: start after what the first read already showed.
+  const events = new EventSource(`/api/events?since=${state.lastSeq ?? state.verify?.records ?? 0}`);
   events.onopen = () => {
     live.textContent = 'live';
     live.className = 'live ok';
