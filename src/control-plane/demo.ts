@@ -241,6 +241,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   try {
     log('');
     log(`greenlight demo — control plane ${cp.url}, users' traffic ${cp.trafficUrl}`);
+    log(`  dashboard: open ${cp.url}/ in a browser (admin token for its buttons: ${token})`);
     log(
       `  in another terminal:  GREENLIGHT_URL=${cp.url} GREENLIGHT_ADMIN_TOKEN=${token} npx greenlight status spam-classifier --watch`,
     );

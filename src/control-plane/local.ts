@@ -4,6 +4,7 @@ import { type Logger, systemClock } from '../controller/deps.js';
 import { createPlatformSignalSource } from '../controller/signals/metrics-source.js';
 import { createValidate } from '../controller/validate-adapter.js';
 import type { ValidateFn } from '../controller/validate-input.js';
+import { createLocalDashboard, type Dashboard } from '../dashboard/dashboard.js';
 import { deploymentLogs } from '../logging/deployment-logs.js';
 import { createControllerMetrics } from '../metrics/controller-metrics.js';
 import { selectSignalSource } from '../metrics/signal-source-selector.js';
@@ -39,7 +40,7 @@ export interface LocalControlPlaneOptions {
    * wait-ready's job, bounded by the spec's readyTimeoutSeconds, without holding the controller.
    */
   readyWaitMs?: number;
-  /** Serves non-API GET paths on the control-plane port (the dashboard). */
+  /** Serves non-API GET paths on the control-plane port; default: the dashboard (src/dashboard). */
   fallback?: ControlPlaneOptions['fallback'];
 }
 
@@ -93,6 +94,8 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
     });
     return platform;
   };
+  // The dashboard needs the store and the router the control plane opens: bound once they exist.
+  let dashboard: Dashboard | undefined;
   const cp = await startControlPlane({
     dataDir: opts.dataDir,
     port: opts.port,
@@ -103,7 +106,7 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
     parseSpec: (text, baseDir) => parseLocalSpec(text, baseDir),
     loadSpec: loadLocalSpec,
     routerCommand: opts.routerCommand,
-    fallback: opts.fallback,
+    fallback: opts.fallback ?? ((req, res, url) => dashboard?.fallback(req, res, url) ?? false),
     initialBackends: (store) => currentBackends(store, platformFor(store)),
     metrics: () => registry.metrics(),
     log,
@@ -151,12 +154,17 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
     },
   });
   const plat = platformFor(cp.store);
+  dashboard = createLocalDashboard({
+    store: cp.store,
+    routerMetricsUrl: () => `${cp.dataPlane.adminUrl}/metrics`,
+  });
   const close = cp.close.bind(cp);
   // Object.assign keeps cp's dataPlane getter (a spread would freeze today's router).
   return Object.assign(cp, {
     platform: plat,
-    close: (o: Parameters<ControlPlane['close']>[0] = {}) =>
-      close({
+    close: (o: Parameters<ControlPlane['close']>[0] = {}) => {
+      dashboard?.close();
+      return close({
         ...o,
         // Stopping the data plane also stops every model server this data dir started.
         stopReplicas: o.stopDataPlane
@@ -166,6 +174,7 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
               }
             }
           : undefined,
-      }),
+      });
+    },
   });
 }

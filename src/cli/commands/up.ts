@@ -60,6 +60,7 @@ export async function run(argv: string[]): Promise<number> {
   if (cp.tokens.generatedFile)
     log(`admin token written to ${cp.tokens.generatedFile} (the CLI reads it from there)`);
   log(`control plane on ${cp.url} (API: ${cp.url}/api/deployments); users' traffic on ${cp.trafficUrl}`);
+  log(`dashboard on ${cp.url}/ (its buttons need the admin token)`);
   log('apply a spec with `greenlight deploy SPEC.yaml`; watch with `greenlight status --watch`');
   if (stopSignal === undefined) {
     await new Promise<void>((resolve) => {
