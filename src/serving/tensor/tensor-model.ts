@@ -51,18 +51,36 @@ export async function loadTensorModel(path: string, opts: TensorModelOptions = {
     classLabels: facts.classLabels,
     async run(feeds) {
       const tensors: Record<string, Tensor> = {};
-      for (const [name, f] of Object.entries(feeds)) {
-        tensors[name] = new Tensor(f.type, f.data as Float32Array, f.dims);
-      }
+      for (const [name, f] of Object.entries(feeds)) tensors[name] = toOrt(f);
       // Run errors come back to the client in the 500 answer; the runtime's own log line would only repeat them.
       const out = await session.run(tensors, fetches, { logSeverityLevel: 4 });
       const result: Feeds = {};
       for (const name of fetches) {
         const t = out[name] as Tensor;
-        result[name] = { type: t.type as OrtType, data: t.data as Float32Array, dims: [...t.dims] };
+        result[name] = { type: t.type as OrtType, data: float16Bits(t) as Float32Array, dims: [...t.dims] };
       }
       return result;
     },
     release: () => session.release(),
   };
+}
+
+/*
+ * FP16 crosses ONNX Runtime as raw 16-bit patterns in a Uint16Array everywhere in greenlight. Where
+ * the JavaScript engine has Float16Array (Node 24), onnxruntime-common turns a float16 tensor's
+ * Uint16Array into a Float16Array view, which the node binding (1.30) cannot read ("not enough
+ * space: expected 4, got 0"), and hands float16 outputs back as Float16Array. So an FP16 input is
+ * built as uint16 and then named float16 (same bytes), and an FP16 output is read back as its bits.
+ */
+function toOrt(f: Feeds[string]): Tensor {
+  if (f.type !== 'float16') return new Tensor(f.type, f.data as Float32Array, f.dims);
+  const t = new Tensor('uint16', f.data as Uint16Array, f.dims);
+  (t as { type: string }).type = 'float16';
+  return t;
+}
+
+function float16Bits(t: Tensor): Tensor['data'] {
+  const d = t.data as ArrayBufferView & { length: number };
+  if (t.type !== 'float16' || d instanceof Uint16Array) return t.data;
+  return new Uint16Array(d.buffer, d.byteOffset, d.length);
 }
