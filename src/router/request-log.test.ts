@@ -183,3 +183,30 @@ describe('RequestLog', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('RequestLog lines', () => {
+  it('formats times as toISOString would, across second boundaries', async () => {
+    const texts: string[] = [];
+    const sink: LogSink = { write: async (t) => void texts.push(t), close: async () => {} };
+    const log = new RequestLog('x', sink, { flushMs: 60_000 });
+    const base = Date.UTC(2026, 11, 4, 21, 59, 59, 998) - performance.timeOrigin;
+    for (const d of [0, 1, 2, 5, 1002]) log.record(base + d, base + d + 0.5, 'green', 3, 200, 'v"2', true);
+    await log.flush();
+    const got = texts
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RequestLogLine);
+    expect(got.map((l) => l.start)).toEqual(
+      [0, 1, 2, 5, 1002].map((d) => new Date(Math.floor(performance.timeOrigin + base + d)).toISOString()),
+    );
+    expect(got[0]).toMatchObject({
+      color: 'green',
+      generation: 3,
+      version: 'v"2',
+      shadowed: true,
+      latencyMs: 0.5,
+    });
+    await log.close();
+  });
+});
