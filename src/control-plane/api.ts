@@ -151,7 +151,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       (_q, res, [name]) => {
         const d = store.getDeployment(name);
         if (!d) throw notFound(name);
-        const r = d.spec.observability.requestLog;
+        const r = d.spec.observability?.requestLog;
         const path = r?.path ?? (deps.dataDir ? defaultRequestLogPath(deps.dataDir) : null);
         sendJson(res, 200, { name, enabled: r?.enabled ?? false, path });
       },

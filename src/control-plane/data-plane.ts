@@ -215,7 +215,10 @@ export function superviseDataPlane(
 }
 
 /** `greenlight route` flags for a new router: its ports and what it starts with. */
-function routeArgs(opts: DataPlaneOptions, initial: InitialBackends): string[] {
+export function routeArgs(
+  opts: Pick<DataPlaneOptions, 'trafficPort' | 'adminPort'>,
+  initial: InitialBackends,
+): string[] {
   const args = ['--port', String(opts.trafficPort), '--admin-port', String(opts.adminPort)];
   args.push('--blue', initial.blue.join(','), '--green', initial.green.join(','));
   if (initial.active) args.push('--active', initial.active);
