@@ -29,8 +29,12 @@ export class FileSink implements LogSink {
   async write(text: string): Promise<void> {
     const bytes = Buffer.byteLength(text);
     try {
-      if (this.file && this.size > 0 && this.size + bytes > this.opts.maxBytes) await this.rotate();
       if (!this.file) await this.open();
+      // after the open: a file left large by an earlier router is rotated before it grows further
+      if (this.size > 0 && this.size + bytes > this.opts.maxBytes) {
+        await this.rotate();
+        await this.open();
+      }
       await this.file!.write(text);
       this.size += bytes;
     } catch (err) {

@@ -170,6 +170,18 @@ describe('RequestLog', () => {
     await log.close();
   });
 
+  it('FileSink rotates a file an earlier router left at its size limit before writing to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gl-sink-'));
+    const file = join(dir, 'f.jsonl');
+    writeFileSync(file, 'x'.repeat(90));
+    const sink = new FileSink({ path: file, maxBytes: 100, keep: 1 });
+    await sink.write('0123456789abc\n');
+    await sink.close();
+    expect(readFileSync(file, 'utf8')).toBe('0123456789abc\n');
+    expect(readFileSync(`${file}.1`, 'utf8')).toBe('x'.repeat(90));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('FileSink reopens after a failure (the directory becomes writable later)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gl-sink-'));
     // a file where the directory should be: open fails until it is replaced
