@@ -47,7 +47,7 @@ import { spawnCli } from '../src/testing/cli.js';
 import type { LoadConfig } from './router-load.js';
 import type { SwitcherConfig, SwitcherResult } from './router-switcher.js';
 
-interface WrkPoint {
+export interface WrkPoint {
   rps: number;
   p50Ms: number;
   p99Ms: number;
@@ -56,9 +56,9 @@ interface WrkPoint {
 }
 
 const TOKEN = 'bench-token';
-const BODY = '{"label":"ham","score":0.9,"model_version":"v1"}';
+export const BODY = '{"label":"ham","score":0.9,"model_version":"v1"}';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const s = net.createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
   const port = (s.address() as net.AddressInfo).port;
@@ -66,7 +66,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -83,7 +83,7 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-function nginx(dir: string, name: string, httpBlock: string): ChildProcess {
+export function nginx(dir: string, name: string, httpBlock: string): ChildProcess {
   const conf = join(dir, `${name}.conf`);
   writeFileSync(
     conf,
@@ -94,7 +94,7 @@ function nginx(dir: string, name: string, httpBlock: string): ChildProcess {
 }
 
 /** utime + stime of a process and all its threads, in microseconds. */
-function cpuUs(pid: number): number {
+export function cpuUs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
@@ -114,7 +114,12 @@ function toMs(v: string): number {
   return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
 }
 
-async function wrk(port: number, seconds: number, connections: number, pid?: number): Promise<WrkPoint> {
+export async function wrk(
+  port: number,
+  seconds: number,
+  connections: number,
+  pid?: number,
+): Promise<WrkPoint> {
   const before = pid ? cpuUs(pid) : 0;
   const out = await new Promise<string>((resolve, reject) => {
     const p = spawn('wrk', [
@@ -144,7 +149,7 @@ async function wrk(port: number, seconds: number, connections: number, pid?: num
   };
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)] : Number.NaN;
 };
@@ -161,7 +166,7 @@ function medianPoint(points: WrkPoint[]): WrkPoint {
   };
 }
 
-function fmt(name: string, p: WrkPoint): string {
+export function fmt(name: string, p: WrkPoint): string {
   const cpu = Number.isNaN(p.cpuUsPerRequest)
     ? ''
     : `  cpu ${p.cpuUsPerRequest.toFixed(1).padStart(5)} µs/req`;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAbsolute, resolve } from 'node:path';
 import { GreenlightError, InvalidDocumentError } from '../errors.js';
 import type { DeploymentSpec } from '../spec/types.js';
+import { defaultRequestLogPath } from '../store/data-dir.js';
 import type { IntentKind, Store } from '../store/types.js';
 import { describeView, listViews } from './deployment-view.js';
 import { serveEvents } from './events.js';
@@ -19,6 +20,8 @@ export interface ApiDeps {
   metrics?: () => Promise<string> | string;
   /** Extra fields for GET /health (traffic URL, data plane…). */
   info?: () => Record<string, unknown>;
+  /** The data directory: where a request log without its own path is written. */
+  dataDir?: string;
   /** How often the events stream looks for new audit records. */
   eventsPollMs?: number;
   /**
@@ -140,6 +143,17 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
         const rollouts = store.listRollouts(name, Number(url.searchParams.get('limit') ?? 50));
         if (rollouts.length === 0 && !store.getDeployment(name)) throw notFound(name);
         sendJson(res, 200, { name, rollouts });
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/deployments\/([^/]+)\/request-log$/,
+      (_q, res, [name]) => {
+        const d = store.getDeployment(name);
+        if (!d) throw notFound(name);
+        const r = d.spec.observability?.requestLog;
+        const path = r?.path ?? (deps.dataDir ? defaultRequestLogPath(deps.dataDir) : null);
+        sendJson(res, 200, { name, enabled: r?.enabled ?? false, path });
       },
     ],
     [

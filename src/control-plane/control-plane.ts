@@ -89,6 +89,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const handler = createApiHandler({
       store,
       tokens,
+      dataDir: opts.dataDir,
       parseSpec: opts.parseSpec,
       loadSpec: opts.loadSpec,
       metrics: opts.metrics,

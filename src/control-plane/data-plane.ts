@@ -42,6 +42,8 @@ export interface InitialBackends {
   active?: Color;
   generation?: number;
   healthPaths?: Partial<Record<Color, string>>;
+  /** The deployment's request log (spec.observability.requestLog, path resolved), when enabled. */
+  requestLog?: { path: string; sampleRate: number; maxBytes: number; keep: number };
 }
 
 /** The running data plane's router, started or adopted. */
@@ -213,7 +215,10 @@ export function superviseDataPlane(
 }
 
 /** `greenlight route` flags for a new router: its ports and what it starts with. */
-function routeArgs(opts: DataPlaneOptions, initial: InitialBackends): string[] {
+export function routeArgs(
+  opts: Pick<DataPlaneOptions, 'trafficPort' | 'adminPort'>,
+  initial: InitialBackends,
+): string[] {
   const args = ['--port', String(opts.trafficPort), '--admin-port', String(opts.adminPort)];
   args.push('--blue', initial.blue.join(','), '--green', initial.green.join(','));
   if (initial.active) args.push('--active', initial.active);
@@ -223,6 +228,11 @@ function routeArgs(opts: DataPlaneOptions, initial: InitialBackends): string[] {
   for (const c of ['blue', 'green'] as const) {
     const path = initial.healthPaths?.[c];
     if (path) args.push(`--${c}-health-path`, path);
+  }
+  const log = initial.requestLog;
+  if (log) {
+    args.push('--request-log', log.path, '--request-log-sample', String(log.sampleRate));
+    args.push('--request-log-max-bytes', String(log.maxBytes), '--request-log-keep', String(log.keep));
   }
   return args;
 }

@@ -13,7 +13,8 @@ import { createLocalPlatform } from '../platform/local/local-platform.js';
 import type { Platform } from '../platform/types.js';
 import { RouterAdminClient } from '../router/admin-client.js';
 import { serverOf } from '../spec/server.js';
-import { COLORS } from '../spec/types.js';
+import { COLORS, type DeploymentSpec } from '../spec/types.js';
+import { defaultRequestLogPath } from '../store/data-dir.js';
 import type { Store } from '../store/types.js';
 import { readSamples } from '../validation/pairs/samples-file.js';
 import { runValidation } from '../validation/run.js';
@@ -64,7 +65,7 @@ function logger(log: (line: string) => void): Logger {
  * starts with what the platform runs now and the active color the store remembers, so users are
  * served again before the controller's first pass.
  */
-async function currentBackends(store: Store, platform: Platform) {
+async function currentBackends(store: Store, platform: Platform, dataDir: string) {
   const d = store.listDeployments()[0];
   if (!d) return { blue: [], green: [] };
   const urls = async (c: 'blue' | 'green') => (await platform.status(d.name, c)).replicas.map((r) => r.url);
@@ -74,7 +75,16 @@ async function currentBackends(store: Store, platform: Platform) {
     healthPaths: { blue: serverOf(d.spec.blue).readiness.path, green: serverOf(d.spec.green).readiness.path },
     generation: d.generation,
     ...(d.activeColor ? { active: d.activeColor } : {}),
+    ...(requestLogOf(d.spec, dataDir) ?? {}),
   };
+}
+
+/** The router's request log for a deployment's spec: its own path or the data dir's default. */
+export function requestLogOf(spec: DeploymentSpec, dataDir: string) {
+  const r = spec.observability.requestLog;
+  if (!r?.enabled) return undefined;
+  const path = r.path ?? defaultRequestLogPath(dataDir);
+  return { requestLog: { path, sampleRate: r.sampleRate, maxBytes: r.maxBytes, keep: r.keep } };
 }
 
 /** Start (or adopt) the local data plane and run the controller and the API on it. */
@@ -107,7 +117,7 @@ export async function startLocalControlPlane(opts: LocalControlPlaneOptions): Pr
     loadSpec: loadLocalSpec,
     routerCommand: opts.routerCommand,
     fallback: opts.fallback ?? ((req, res, url) => dashboard?.fallback(req, res, url) ?? false),
-    initialBackends: (store) => currentBackends(store, platformFor(store)),
+    initialBackends: (store) => currentBackends(store, platformFor(store), opts.dataDir),
     metrics: () => registry.metrics(),
     log,
     startController: async ({ store, dataPlane }) => {

@@ -554,10 +554,23 @@ export class ClientConnection implements UpstreamHandler {
   }
 
   private endExchange(status: number, kind: ErrorKind | null): void {
-    const seconds = (performance.now() - this.t0) / 1000;
+    const t1 = performance.now();
+    const seconds = (t1 - this.t0) / 1000;
     const color = this.color;
-    const { metrics } = this.plane;
+    const { metrics, requestLog } = this.plane;
     metrics.request(color, status, seconds);
+    // the same two clock reads as the latency above; the line itself is built off the data path
+    if (requestLog !== null) {
+      requestLog.record(
+        this.t0,
+        t1,
+        color,
+        this.generation,
+        status,
+        this.res?.modelVersion,
+        this.capture !== null,
+      );
+    }
     const pool = this.pool!;
     if (kind) {
       metrics.error(color, kind);

@@ -2,6 +2,7 @@ import type { RequestHead } from '../http/head.js';
 import type { Color } from '../spec/types.js';
 import type { ColorPool } from './color-pool.js';
 import type { RouterMetrics } from './metrics.js';
+import type { RequestLog } from './request-log.js';
 import type { Shadow } from './shadow.js';
 
 export interface DataPlaneLimits {
@@ -22,6 +23,8 @@ export interface DataPlane {
   readonly limits: DataPlaneLimits;
   readonly metrics: RouterMetrics;
   readonly shadow: Shadow;
+  /** Null when the request log is off. */
+  readonly requestLog: RequestLog | null;
   /** A coarse clock (ms), refreshed by the router's ticker: timeouts need no per-request Date.now(). */
   readonly clock: { now: number };
   /** Pick the color for one request, at dispatch time. */

@@ -19,6 +19,8 @@ export interface MetricsView {
   inFlight(color: Color): number;
   active(): Color;
   generation(): number;
+  /** Request log lines written and dropped; null when the log is off. */
+  requestLog(): { written: number; dropped: number } | null;
 }
 
 const COLORS: Color[] = ['blue', 'green'];
@@ -133,6 +135,24 @@ export class RouterMetrics {
       registers,
       collect() {
         for (const c of COLORS) this.set({ color: c }, view.active() === c ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'greenlight_router_request_log_dropped_total',
+      help: 'Request log lines dropped: the buffer was full (slow writer) or the write failed (full disk, no directory).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(view.requestLog()?.dropped ?? 0);
+      },
+    });
+    new Counter({
+      name: 'greenlight_router_request_log_written_total',
+      help: 'Request log lines written.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(view.requestLog()?.written ?? 0);
       },
     });
     new Gauge({

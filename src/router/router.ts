@@ -8,6 +8,8 @@ import { RouterError } from './errors.js';
 import { checkAll, type HealthCheckOptions } from './health-check.js';
 import { RouterMetrics } from './metrics.js';
 import { PairRing } from './pair-ring.js';
+import { RequestLog } from './request-log.js';
+import { FileSink, type LogSink } from './request-log-sink.js';
 import { Shadow, type ShadowLimits } from './shadow.js';
 import { StickySessions, sessionIdOf } from './sticky-sessions.js';
 import { SwitchState } from './switch-state.js';
@@ -39,8 +41,23 @@ export interface RouterOptions {
   upstreamIdleMs?: number;
   /** A backend is taken out after this many consecutive 5xx responses. */
   maxFailures?: number;
+  /** One JSON line per (sampled) request, written off the data path; absent = off. */
+  requestLog?: RequestLogConfig;
   /** Injected for tests: wall clock and the random source for weights and sampling. */
   deps?: { now?: () => number; random?: () => number };
+}
+
+export interface RequestLogConfig {
+  path: string;
+  /** Fraction of requests logged, 0..1 (default 1). */
+  sampleRate?: number;
+  /** Rotate at this size (default 64 MiB), keeping `keep` rotated files (default 5). */
+  maxBytes?: number;
+  keep?: number;
+  /** Injected for tests and benches: where batches go instead of the file. */
+  sink?: LogSink;
+  flushMs?: number;
+  capacity?: number;
 }
 
 /** The in-process router: data plane plus the RouterControl the admin API and the controller drive. */
@@ -68,6 +85,18 @@ const DEFAULT_LIMITS: DataPlaneLimits = {
 function shadowRingBytes(o: RouterOptions['shadow']): number {
   const maxBody = o?.maxBodyBytes ?? 64 * 1024;
   return Math.max(o?.bufferBytes ?? 32 * 1024 * 1024, 4 * (3 * maxBody + 65_536));
+}
+
+function openRequestLog(c: RequestLogConfig, random: () => number): RequestLog {
+  const sampleRate = c.sampleRate ?? 1;
+  if (!(sampleRate >= 0 && sampleRate <= 1))
+    throw new RouterError(
+      'GL_ROUTER_BAD_REQUEST',
+      `request log sampleRate: expected 0..1, found ${sampleRate}`,
+    );
+  const sink =
+    c.sink ?? new FileSink({ path: c.path, maxBytes: c.maxBytes ?? 64 * 1024 * 1024, keep: c.keep ?? 5 });
+  return new RequestLog(c.path, sink, { sampleRate, random, flushMs: c.flushMs, capacity: c.capacity });
 }
 
 /**
@@ -116,10 +145,12 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     switchState.setServable('blue', pools.blue.hasProvenHealthy());
     switchState.setServable('green', pools.green.hasProvenHealthy());
   }
+  const requestLog = opts.requestLog ? openRequestLog(opts.requestLog, random) : null;
   const metrics = new RouterMetrics({
     inFlight: (c) => pools[c].inFlight,
     active: () => policy.active,
     generation: () => policy.generation,
+    requestLog: () => requestLog,
   });
   const shadow = new Shadow(
     { maxConcurrent: 64, timeoutMs: 5000, maxBodyBytes: 64 * 1024, ...opts.shadow },
@@ -136,6 +167,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
     limits,
     metrics,
     shadow,
+    requestLog,
     route: (head: RequestHead) =>
       sticky ? policy.choose(sessionIdOf(head), now(), usable) : policy.choose(undefined, 0, usable),
     // a ternary, not pools[c]: a keyed load that sees both names goes megamorphic (hot path)
@@ -228,6 +260,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
         switchedAt: policy.switchedAt,
         weights: policy.weights ? { ...policy.weights } : null,
         shadow: { ...shadow.config },
+        requestLog: requestLog?.state() ?? null,
         colors: { blue: colorState('blue'), green: colorState('green') },
       };
     },
@@ -283,6 +316,7 @@ export async function createRouter(opts: RouterOptions): Promise<Router> {
       for (const c of connections) c.destroy();
       pools.blue.close();
       pools.green.close();
+      await requestLog?.close();
       await closed;
     },
   };

@@ -21,6 +21,8 @@ export interface RouterState {
   switchedAt: number;
   weights: Record<Color, number> | null;
   shadow: ShadowConfig;
+  /** The request log (off = null): its file, sample rate, lines written and lines dropped. */
+  requestLog?: { path: string; sampleRate: number; written: number; dropped: number } | null;
   colors: Record<
     Color,
     {

@@ -343,6 +343,18 @@ const spec = obj(
         default: 9090,
       }),
       logsPath: path('JSON-lines event log (relative to the spec file).', { optional: true }),
+      requestLog: obj(
+        "The seed's request log: one JSON line per (sampled) request, written by the router off the request path.",
+        {
+          enabled: bool('Write the request log.', { default: false }),
+          sampleRate: num('Fraction of requests logged.', { min: 0, max: 1, default: 1 }),
+          path: path('The log file (relative to the spec file); default <data dir>/logs/requests.jsonl.', {
+            optional: true,
+          }),
+          maxBytes: int('Rotate the file at this size (bytes).', { min: 4096, default: 64 * 1024 * 1024 }),
+          keep: int('Rotated files kept (path.1 … path.keep).', { min: 0, max: 100, default: 5 }),
+        },
+      ),
     }),
   },
   { required: true },

@@ -260,6 +260,19 @@ export interface ObservabilitySpec {
   metricsPort: number;
   /** Absolute path of the JSON-lines event log. */
   logsPath?: string;
+  /** Filled by the parser; absent in specs stored before it existed. */
+  requestLog?: RequestLogSpec;
+}
+
+/** spec.observability.requestLog: the router's per-request log (docs/observability.md). */
+export interface RequestLogSpec {
+  enabled: boolean;
+  /** 0..1 */
+  sampleRate: number;
+  /** Absolute; absent = `<data dir>/logs/requests.jsonl`. */
+  path?: string;
+  maxBytes: number;
+  keep: number;
 }
 
 export interface DeploymentSpec {

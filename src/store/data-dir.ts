@@ -16,3 +16,8 @@ export function resolveDataDir(
 export function dbPath(dataDir: string): string {
   return join(dataDir, DB_FILE);
 }
+
+/** Where the router writes the request log when a spec names no path (docs/observability.md). */
+export function defaultRequestLogPath(dataDir: string): string {
+  return join(dataDir, 'logs', 'requests.jsonl');
+}

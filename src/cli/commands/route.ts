@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { intFlag, parseArgs } from '../args.js';
 import { listenError } from '../error-line.js';
@@ -25,7 +26,12 @@ sets weights, shadow traffic and backends.
   --max-body BYTES        request body limit, 413 beyond (default 10485760)
   --upstream-timeout MS   504 after this long without an upstream byte (default 30000)
   --upstream-idle MS      close a pooled upstream connection idle this long instead of reusing it;
-                          keep it below the backends' keep-alive timeout (default 4000)`;
+                          keep it below the backends' keep-alive timeout (default 4000)
+  --request-log PATH      write one JSON line per request to PATH, off the request path (default off);
+                          lines a slow or full disk cannot take are dropped and counted
+  --request-log-sample R  fraction of requests logged, 0..1 (default 1)
+  --request-log-max-bytes N  rotate at N bytes: PATH.1 … (default 67108864)
+  --request-log-keep N    rotated files kept (default 5)`;
 
 function urls(value: string | undefined, name: string): string[] {
   if (value === undefined) throw new UsageError(`--${name} is required`);
@@ -33,6 +39,31 @@ function urls(value: string | undefined, name: string): string[] {
     .split(',')
     .map((u) => u.trim())
     .filter((u) => u.length > 0);
+}
+
+function requestLogFlags(values: Record<string, string | boolean | undefined>) {
+  const path = values['request-log'] as string | undefined;
+  const sample = values['request-log-sample'] as string | undefined;
+  if (path === undefined || path === '') {
+    if (sample !== undefined) throw new UsageError('--request-log-sample needs --request-log PATH');
+    return undefined;
+  }
+  const sampleRate = sample === undefined ? 1 : Number(sample);
+  if (sample === '' || !(sampleRate >= 0 && sampleRate <= 1))
+    throw new UsageError(`--request-log-sample expects a number from 0 to 1, got ${JSON.stringify(sample)}`);
+  const big = Number.MAX_SAFE_INTEGER;
+  return {
+    path: resolve(path),
+    sampleRate,
+    maxBytes: intFlag(
+      'request-log-max-bytes',
+      values['request-log-max-bytes'] as string,
+      64 * 1024 * 1024,
+      4096,
+      big,
+    ),
+    keep: intFlag('request-log-keep', values['request-log-keep'] as string, 5, 0, 100),
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -56,6 +87,10 @@ export async function run(argv: string[]): Promise<number> {
       'max-body': { type: 'string' },
       'upstream-timeout': { type: 'string' },
       'upstream-idle': { type: 'string' },
+      'request-log': { type: 'string' },
+      'request-log-sample': { type: 'string' },
+      'request-log-max-bytes': { type: 'string' },
+      'request-log-keep': { type: 'string' },
     },
     false,
   );
@@ -72,6 +107,7 @@ export async function run(argv: string[]): Promise<number> {
   if (active !== 'blue' && active !== 'green')
     throw new UsageError(`--active expects blue or green, got "${active}"`);
   const big = Number.MAX_SAFE_INTEGER;
+  const requestLog = requestLogFlags(values);
   const { createRouter } = await import('../../router/router.js');
   const { startAdminServer } = await import('../../router/admin-server.js');
   const host = values.host ?? '127.0.0.1';
@@ -91,6 +127,7 @@ export async function run(argv: string[]): Promise<number> {
     healthPaths: { blue: values['blue-health-path'], green: values['green-health-path'] },
     stickyTtlMs: intFlag('sticky-ttl', values['sticky-ttl'], 0, 0, big),
     upstreamIdleMs: intFlag('upstream-idle', values['upstream-idle'], 4000, 1, big),
+    ...(requestLog ? { requestLog } : {}),
     limits: {
       maxBodyBytes: intFlag('max-body', values['max-body'], 10 * 1024 * 1024, 0, big),
       upstreamTimeoutMs: intFlag('upstream-timeout', values['upstream-timeout'], 30_000, 1, big),
