@@ -63,6 +63,8 @@ export const ROUTER = {
   shadow: 'greenlight_router_shadow_total',
   activeColor: 'greenlight_router_active_color',
   generation: 'greenlight_router_generation',
+  requestLogDropped: 'greenlight_router_request_log_dropped_total',
+  requestLogWritten: 'greenlight_router_request_log_written_total',
 } as const;
 
 export const CONTROLLER = {
@@ -159,6 +161,20 @@ export const METRICS: readonly MetricName[] = [
     help: '1 for the active color',
   },
   { name: ROUTER.generation, type: 'gauge', source: 'router', labels: [], help: 'Switch generation' },
+  {
+    name: ROUTER.requestLogDropped,
+    type: 'counter',
+    source: 'router',
+    labels: [],
+    help: 'Request log lines dropped (slow writer or failed write)',
+  },
+  {
+    name: ROUTER.requestLogWritten,
+    type: 'counter',
+    source: 'router',
+    labels: [],
+    help: 'Request log lines written',
+  },
   {
     name: CONTROLLER.phase,
     type: 'gauge',
