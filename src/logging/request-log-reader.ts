@@ -1,18 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { RequestLogLine } from '../router/request-log.js';
 import type { Color } from '../spec/types.js';
 
-/** One request log line (the router's src/router/request-log.ts writes them). */
-export interface RequestLine {
-  id: string;
-  start: string;
-  end: string;
-  color: Color;
-  version: string | null;
-  generation: number;
-  status: number;
-  latencyMs: number;
-  shadowed: boolean;
-}
+/** One request log line: the type the router writes (src/router/request-log.ts). */
+export type RequestLine = RequestLogLine;
 
 export interface RequestFilter {
   /** Epoch ms: lines that arrived at or after it. */
