@@ -1,6 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PHASES } from '../controller/phases.js';
+import { nextPhase } from '../controller/transitions.js';
 import { openStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { createDashboardRoute } from './route.js';
@@ -64,6 +66,20 @@ describe('dashboard static route', () => {
     expect((await get('/dashboard/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect((await get('/dashboard/style.css')).headers['content-type']).toBe('text/css; charset=utf-8');
     expect((await get('/dashboard/favicon.svg')).headers['content-type']).toBe('image/svg+xml');
+  });
+
+  it("serves where abort and rollback are possible, read from the controller's transition table", async () => {
+    const r = await get('/dashboard/phases.js');
+    expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    const mod = Object.fromEntries(
+      [...r.body.matchAll(/export const (\w+) = (\[.*\]);/g)].map((m) => [m[1], JSON.parse(m[2])]),
+    );
+    for (const p of PHASES) {
+      expect(mod.ABORTABLE.includes(p), p).toBe(nextPhase(p, 'abort') !== undefined);
+      expect(mod.ROLLBACKABLE.includes(p), p).toBe(nextPhase(p, 'rollbackRequested') !== undefined);
+    }
+    expect(mod.ABORTABLE).toContain('Validating');
+    expect(mod.ROLLBACKABLE).toContain('Observing');
   });
 
   it('serves uPlot from node_modules, cached for a day, and nothing else from there', async () => {

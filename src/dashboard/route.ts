@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { PHASES } from '../controller/phases.js';
+import { nextPhase } from '../controller/transitions.js';
 import { servingTimeline } from '../store/timeline.js';
 import type { Store } from '../store/types.js';
 import { safeJoin, sendFile, staticDir, uplotFiles } from './static-files.js';
@@ -42,6 +44,23 @@ function trafficStream(req: IncomingMessage, res: ServerResponse, traffic: Traff
   return true;
 }
 
+/**
+ * `/dashboard/phases.js`: where abort and rollback are possible, read from the controller's one
+ * transition table, so the page's buttons can never disagree with what the controller accepts.
+ */
+function phasesModule(res: ServerResponse): true {
+  const where = (event: 'abort' | 'rollbackRequested') =>
+    PHASES.filter((p) => nextPhase(p, event) !== undefined);
+  const text = `export const ABORTABLE = ${JSON.stringify(where('abort'))};\nexport const ROLLBACKABLE = ${JSON.stringify(where('rollbackRequested'))};\n`;
+  res.writeHead(200, {
+    'content-type': 'text/javascript; charset=utf-8',
+    'cache-control': 'no-cache',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+  return true;
+}
+
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray) => boolean;
 
 /**
@@ -56,6 +75,7 @@ export function createDashboardRoute(opts: DashboardOptions): Fallback {
   const { traffic, store } = opts;
   const routes: [RegExp, Route][] = [
     [/^\/(?:index\.html)?$/, (req, res) => sendFile(req, res, join(root, 'index.html'), 'revalidate')],
+    [/^\/dashboard\/phases\.js$/, (_q, res) => phasesModule(res)],
     [
       /^\/dashboard\/(.+)$/,
       (req, res, _u, m) => {

@@ -1,16 +1,6 @@
 import { command, getToken } from './api.js';
 import { h } from './dom.js';
-
-const PRE_SWITCH = [
-  'Pending',
-  'DeployingGreen',
-  'WaitingReady',
-  'WarmingUp',
-  'Validating',
-  'AwaitingPromotion',
-  'SwitchDelay',
-];
-const ROLLBACKABLE = ['Stepping', 'Switching', 'Observing'];
+import { ABORTABLE, ROLLBACKABLE } from './phases.js';
 
 /** Why an action is not available now, or null when it is. */
 function blocker(kind, d) {
@@ -25,7 +15,7 @@ function blocker(kind, d) {
       : `promote applies while awaiting promotion (now ${phase})`;
   if (kind === 'rollback')
     return ROLLBACKABLE.includes(phase) ? null : `rollback applies after the switch (now ${phase})`;
-  return PRE_SWITCH.includes(phase) ? null : `abort applies before the switch (now ${phase})`;
+  return ABORTABLE.includes(phase) ? null : `abort applies before the switch (now ${phase})`;
 }
 
 /** The last answer per deployment, kept across re-renders. */
